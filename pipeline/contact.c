@@ -1,0 +1,153 @@
+/* contact.c — the canonical contact's JSON form (see contact.h). Hand-written writer:
+ * one pass, no allocation per field, so extraction stays fast. */
+#include "pipeline/contact.h"
+
+#include <string.h>
+
+static const char *const phone_names[] = { "work", "mobile", "home", "fax", "other" };
+
+const char *phone_type_name(enum phone_type t)
+{
+    if ((unsigned)t > PHONE_OTHER)
+        return "other";
+    return phone_names[t];
+}
+
+int phone_type_parse(const char *name, enum phone_type *out)
+{
+    for (int i = 0; i <= PHONE_OTHER; i++) {
+        if (strcmp(name, phone_names[i]) == 0) {
+            *out = (enum phone_type)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+enum cm_status json_add_string(struct buf *out, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    enum cm_status rc = buf_grow(out, len + 2);
+    if (rc)
+        return rc;
+    out->data[out->len++] = '"';
+    size_t start = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch != '"' && ch != '\\')
+            continue;
+        rc = buf_add(out, s + start, i - start);
+        if (rc)
+            return rc;
+        char esc[7] = { '\\', 0 };
+        size_t n = 2;
+        switch (ch) {
+        case '"':  esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default:
+            esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
+            esc[4] = hex[ch >> 4]; esc[5] = hex[ch & 15];
+            n = 6;
+        }
+        rc = buf_add(out, esc, n);
+        if (rc)
+            return rc;
+        start = i + 1;
+    }
+    rc = buf_add(out, s + start, len - start);
+    if (rc)
+        return rc;
+    return buf_addch(out, '"');
+}
+
+static enum cm_status add_opt(struct buf *out, const char *s)
+{
+    if (!s)
+        return buf_add(out, "null", 4);
+    return json_add_string(out, s, strlen(s));
+}
+
+static enum cm_status add_key(struct buf *out, const char *key, const char *value)
+{
+    enum cm_status rc = buf_printf(out, ",\"%s\":", key);
+    if (rc)
+        return rc;
+    return add_opt(out, value);
+}
+
+static enum cm_status add_address(struct buf *out, const struct contact_address *a)
+{
+    enum cm_status rc = buf_addstr(out, "{\"type\":");
+    if (!rc) rc = add_opt(out, a->type);
+    if (!rc) rc = buf_addstr(out, ",\"lines\":[");
+    for (int i = 0; !rc && i < a->nlines; i++) {
+        if (i)
+            rc = buf_addch(out, ',');
+        if (!rc)
+            rc = add_opt(out, a->lines[i]);
+    }
+    if (!rc) rc = buf_addch(out, ']');
+    if (!rc) rc = add_key(out, "city", a->city);
+    if (!rc) rc = add_key(out, "region", a->region);
+    if (!rc) rc = add_key(out, "postal_code", a->postal_code);
+    if (!rc) rc = add_key(out, "country", a->country);
+    if (!rc) rc = buf_addch(out, '}');
+    return rc;
+}
+
+enum cm_status contact_to_json(const struct contact *c, struct buf *out)
+{
+    enum cm_status rc = buf_addstr(out, "{\"source\":");
+    if (!rc) rc = add_opt(out, c->source);
+    if (!rc) rc = add_key(out, "source_key", c->source_key);
+    if (!rc) rc = buf_addstr(out, c->source_key_derived ? ",\"source_key_derived\":true"
+                                                        : ",\"source_key_derived\":false");
+    if (!rc) rc = add_key(out, "source_updated", c->source_updated);
+    if (!rc) rc = add_key(out, "prefix", c->prefix);
+    if (!rc) rc = add_key(out, "given_name", c->given_name);
+    if (!rc) rc = add_key(out, "middle_name", c->middle_name);
+    if (!rc) rc = add_key(out, "family_name", c->family_name);
+    if (!rc) rc = add_key(out, "suffix", c->suffix);
+    if (!rc) rc = add_key(out, "full_name", c->full_name);
+    if (!rc) rc = add_key(out, "company", c->company);
+    if (!rc) rc = add_key(out, "department", c->department);
+    if (!rc) rc = add_key(out, "title", c->title);
+
+    if (!rc) rc = buf_addstr(out, ",\"emails\":[");
+    for (size_t i = 0; !rc && i < c->nemails; i++) {
+        if (i)
+            rc = buf_addch(out, ',');
+        if (!rc)
+            rc = add_opt(out, c->emails[i]);
+    }
+    if (!rc) rc = buf_addstr(out, "],\"phones\":[");
+    for (size_t i = 0; !rc && i < c->nphones; i++) {
+        rc = buf_printf(out, "%s{\"type\":\"%s\",\"number\":", i ? "," : "",
+                        phone_type_name(c->phones[i].type));
+        if (!rc) rc = add_opt(out, c->phones[i].number);
+        if (!rc) rc = buf_addch(out, '}');
+    }
+    if (!rc) rc = buf_addstr(out, "],\"addresses\":[");
+    for (size_t i = 0; !rc && i < c->naddresses; i++) {
+        if (i)
+            rc = buf_addch(out, ',');
+        if (!rc)
+            rc = add_address(out, &c->addresses[i]);
+    }
+    if (!rc) rc = buf_addch(out, ']');
+    if (!rc) rc = add_key(out, "created", c->created);
+    if (!rc) rc = add_key(out, "status", c->status);
+    if (!rc) rc = buf_addstr(out, ",\"extra\":{");
+    for (size_t i = 0; !rc && i < c->nextra; i++) {
+        if (i)
+            rc = buf_addch(out, ',');
+        if (!rc) rc = add_opt(out, c->extra[i].name);
+        if (!rc) rc = buf_addch(out, ':');
+        if (!rc) rc = add_opt(out, c->extra[i].value);
+    }
+    if (!rc) rc = buf_addstr(out, "}}");
+    return rc;
+}

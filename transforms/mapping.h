@@ -1,0 +1,40 @@
+/* mapping.h — maps a connector's raw records to canonical contacts, driven by a
+ * layout file in schemas/ (data, not code: adding a CRM layout is adding a JSON file).
+ *
+ * A layout names, for each canonical field, the source columns that may feed it
+ * (an alias list: header labels drift between product versions), with small declared
+ * transforms: split a full name when the name parts are empty, join address lines,
+ * parse a date in a declared day/month order, type a phone column, append an
+ * extension column. Every source field no rule used is kept in contact.extra. The
+ * file format is documented in schemas/README.md. */
+#ifndef CM_MAPPING_H
+#define CM_MAPPING_H
+
+#include "connectors/connector.h"
+#include "pipeline/arena.h"
+#include "pipeline/contact.h"
+#include "pipeline/status.h"
+
+struct mapping;
+struct source;
+
+/* Load a layout by name ("act" -> <schemas_dir>/act.json) or by path (contains '/' or
+ * ends in ".json"). */
+enum cm_status mapping_load(const char *name_or_path, struct mapping **out, char *err);
+void mapping_free(struct mapping *m);
+const char *mapping_name(const struct mapping *m);
+
+/* Per-source settings that override the layout: "date_order" ("MDY", "DMY", "YMD"). */
+enum cm_status mapping_configure(struct mapping *m, const struct source *src, char *err);
+
+/* Map one raw record. Strings in *c point into rec or into a (reset by the caller per
+ * record). A record that cannot be mapped (no key and nothing to derive one from)
+ * returns CM_ERR_INPUT with the reason in err: the caller rejects it. */
+enum cm_status mapping_apply(struct mapping *m, const char *source_name,
+                             const struct raw_record *rec, struct arena *a,
+                             struct contact *c, char *err);
+
+/* How well a header row matches this layout, 0.0 .. 1.0 (for `crmerge detect`). */
+double mapping_header_score(const struct mapping *m, const char *const *names, size_t n);
+
+#endif

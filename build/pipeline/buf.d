@@ -1,0 +1,3 @@
+build/pipeline/buf.o: pipeline/buf.c pipeline/buf.h pipeline/status.h
+pipeline/buf.h:
+pipeline/status.h:

@@ -1,0 +1,4 @@
+build/pipeline/config.o: pipeline/config.c pipeline/config.h \
+ pipeline/status.h
+pipeline/config.h:
+pipeline/status.h:

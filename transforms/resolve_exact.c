@@ -1,0 +1,194 @@
+/* resolve_exact.c — union-find over shared e-mails and source keys (see resolve_exact.h). */
+#include "transforms/resolve_exact.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "pipeline/buf.h"
+#include "pipeline/hash.h"
+
+struct slot {                    /* an interned key and the first record that had it */
+    uint64_t hash;               /* 0 = empty slot */
+    uint32_t rec;
+    uint32_t len;
+    size_t   off;                /* into strings */
+};
+
+struct resolver {
+    uint32_t *parent;
+    size_t nrec, cap;
+    struct slot *slots;
+    size_t nslots, used;         /* nslots a power of two */
+    struct buf strings;
+    struct buf scratch;          /* the key being looked up */
+};
+
+struct resolver *resolver_new(void)
+{
+    struct resolver *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    buf_init(&r->strings, 0);
+    return r;
+}
+
+void resolver_free(struct resolver *r)
+{
+    if (!r)
+        return;
+    free(r->parent);
+    free(r->slots);
+    buf_free(&r->strings);
+    buf_free(&r->scratch);
+    free(r);
+}
+
+static uint32_t find(struct resolver *r, uint32_t x)
+{
+    while (r->parent[x] != x) {
+        r->parent[x] = r->parent[r->parent[x]];      /* path halving */
+        x = r->parent[x];
+    }
+    return x;
+}
+
+static void unite(struct resolver *r, uint32_t a, uint32_t b)
+{
+    a = find(r, a);
+    b = find(r, b);
+    if (a == b)
+        return;
+    if (a < b)                   /* the smaller record number is the root */
+        r->parent[b] = a;
+    else
+        r->parent[a] = b;
+}
+
+static enum cm_status grow_slots(struct resolver *r)
+{
+    size_t n = r->nslots ? r->nslots * 2 : 1024;
+    struct slot *s = calloc(n, sizeof *s);
+    if (!s)
+        return CM_ERR_NOMEM;
+    for (size_t i = 0; i < r->nslots; i++) {
+        if (!r->slots[i].hash)
+            continue;
+        size_t j = r->slots[i].hash & (n - 1);
+        while (s[j].hash)
+            j = (j + 1) & (n - 1);
+        s[j] = r->slots[i];
+    }
+    free(r->slots);
+    r->slots = s;
+    r->nslots = n;
+    return CM_OK;
+}
+
+/* Intern key; unite rec with the first record that had the same key. */
+static enum cm_status link_key(struct resolver *r, const char *key, size_t len, uint32_t rec)
+{
+    if (r->used * 4 >= r->nslots * 3) {
+        enum cm_status rc = grow_slots(r);
+        if (rc)
+            return rc;
+    }
+    uint64_t h = hash64(key, len, 0x5eed) | 1;      /* never 0: 0 marks empty */
+    size_t j = h & (r->nslots - 1);
+    for (;;) {
+        struct slot *s = &r->slots[j];
+        if (!s->hash)
+            break;
+        if (s->hash == h && s->len == len && memcmp(r->strings.data + s->off, key, len) == 0) {
+            unite(r, s->rec, rec);
+            return CM_OK;
+        }
+        j = (j + 1) & (r->nslots - 1);
+    }
+    size_t off = r->strings.len;
+    enum cm_status rc = buf_add(&r->strings, key, len);
+    if (rc)
+        return rc;
+    r->slots[j] = (struct slot){ h, rec, (uint32_t)len, off };
+    r->used++;
+    return CM_OK;
+}
+
+int resolver_email_key(const char *email, char *out, size_t cap)
+{
+    const char *s = email, *e = email + strlen(email);
+    while (s < e && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+        s++;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+        e--;
+    size_t n = (size_t)(e - s);
+    if (n == 0 || n + 1 > cap)
+        return 0;
+    const char *at = memchr(s, '@', n);
+    if (!at || at == s || at == e - 1)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        out[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    out[n] = '\0';
+    return 1;
+}
+
+enum cm_status resolver_add(struct resolver *r, const struct contact *c, uint32_t *rec_no)
+{
+    if (r->nrec == UINT32_MAX)
+        return CM_ERR_LIMIT;
+    if (r->nrec == r->cap) {
+        size_t n = r->cap ? r->cap * 2 : 4096;
+        uint32_t *p = realloc(r->parent, n * sizeof *p);
+        if (!p)
+            return CM_ERR_NOMEM;
+        r->parent = p;
+        r->cap = n;
+    }
+    uint32_t rec = (uint32_t)r->nrec++;
+    r->parent[rec] = rec;
+    *rec_no = rec;
+
+    struct buf *key = &r->scratch;
+    enum cm_status rc = CM_OK;
+    if (c->source && c->source_key) {
+        buf_reset(key);
+        rc = buf_addch(key, 'k');
+        if (!rc) rc = buf_add(key, c->source, strlen(c->source) + 1);   /* with its NUL */
+        if (!rc) rc = buf_addstr(key, c->source_key);
+        if (!rc) rc = link_key(r, key->data, key->len, rec);
+    }
+    for (size_t i = 0; !rc && i < c->nemails; i++) {
+        if (!c->emails[i])
+            continue;
+        size_t n = strlen(c->emails[i]);
+        buf_reset(key);
+        rc = buf_grow(key, n + 2);
+        if (rc)
+            break;
+        key->data[0] = 'e';
+        if (resolver_email_key(c->emails[i], key->data + 1, n + 1))
+            rc = link_key(r, key->data, 1 + strlen(key->data + 1), rec);
+    }
+    return rc;
+}
+
+uint32_t resolver_cluster(struct resolver *r, uint32_t rec_no)
+{
+    return find(r, rec_no);
+}
+
+size_t resolver_records(const struct resolver *r)
+{
+    return r->nrec;
+}
+
+size_t resolver_clusters(struct resolver *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nrec; i++) {
+        if (find(r, (uint32_t)i) == i)
+            n++;
+    }
+    return n;
+}

@@ -1,3 +1,0 @@
-build/pipeline/buf.o: pipeline/buf.c pipeline/buf.h pipeline/status.h
-pipeline/buf.h:
-pipeline/status.h:

@@ -1,4 +1,0 @@
-build/pipeline/config.o: pipeline/config.c pipeline/config.h \
- pipeline/status.h
-pipeline/config.h:
-pipeline/status.h:

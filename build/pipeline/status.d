@@ -1,2 +1,0 @@
-build/pipeline/status.o: pipeline/status.c pipeline/status.h
-pipeline/status.h:

@@ -18,6 +18,7 @@ struct resolver {
     size_t nrec, cap;
     struct slot *slots;
     size_t nslots, used;         /* nslots a power of two */
+    size_t duplicate_keys;       /* records whose (source, key) was seen before */
     struct buf strings;
     struct buf scratch;          /* the key being looked up */
 };
@@ -98,6 +99,8 @@ static enum cm_status link_key(struct resolver *r, const char *key, size_t len, 
         if (!s->hash)
             break;
         if (s->hash == h && s->len == len && memcmp(r->strings.data + s->off, key, len) == 0) {
+            if (key[0] == 'k')
+                r->duplicate_keys++;
             unite(r, s->rec, rec);
             return CM_OK;
         }
@@ -191,4 +194,9 @@ size_t resolver_clusters(struct resolver *r)
             n++;
     }
     return n;
+}
+
+size_t resolver_duplicate_keys(const struct resolver *r)
+{
+    return r->duplicate_keys;
 }

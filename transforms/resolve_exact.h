@@ -32,6 +32,9 @@ uint32_t resolver_cluster(struct resolver *r, uint32_t rec_no);
 size_t resolver_records(const struct resolver *r);
 size_t resolver_clusters(struct resolver *r);
 
+/* How many records repeated a (source, source key) already seen. */
+size_t resolver_duplicate_keys(const struct resolver *r);
+
 /* The e-mail as the resolver compares it, into out (cap bytes); 0 if it is not
  * usable as a key (empty, no '@'). */
 int resolver_email_key(const char *email, char *out, size_t cap);

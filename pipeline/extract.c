@@ -1,0 +1,137 @@
+/* extract.c — connector -> mapping -> sink, one record at a time (see extract.h). */
+#include "pipeline/extract.h"
+
+#include <stdio.h>
+#include <string.h>
+#include "connectors/connector.h"
+#include "pipeline/arena.h"
+#include "transforms/mapping.h"
+
+static void format_location(char *out, size_t cap, const char *file, long line, long end)
+{
+    if (end > line)
+        snprintf(out, cap, "%s:%ld-%ld", file ? file : "?", line, end);
+    else
+        snprintf(out, cap, "%s:%ld", file ? file : "?", line);
+}
+
+static enum cm_status open_source(const struct source *src, const struct connector **conn,
+                                  struct mapping **map, void **state, char *err)
+{
+    *conn = connector_find(src->connector);
+    if (!*conn)
+        return cm_fail(err, CM_ERR_CONFIG, "%s.connector: unknown connector \"%s\"",
+                       src->where, src->connector);
+    if (!src->layout)
+        return cm_fail(err, CM_ERR_CONFIG, "%s.layout: missing (a layout name such as "
+                       "\"act\", or the path of a layout file)", src->where);
+    char merr[CM_ERRBUF];
+    enum cm_status rc = mapping_load(src->layout, map, merr);
+    if (rc)
+        return cm_fail(err, rc, "%s.layout: %s", src->where, merr);
+    rc = mapping_configure(*map, src, err);
+    if (rc) {
+        mapping_free(*map);
+        *map = NULL;
+        return rc;
+    }
+    rc = (*conn)->xOpen(src, state, err);
+    if (rc) {
+        mapping_free(*map);
+        *map = NULL;
+    }
+    return rc;
+}
+
+enum cm_status extract_probe(const struct source *src, struct source_stats *st, char *err)
+{
+    memset(st, 0, sizeof *st);
+    const struct connector *conn;
+    struct mapping *map = NULL;
+    void *state = NULL;
+    enum cm_status rc = open_source(src, &conn, &map, &state, err);
+    if (rc)
+        return rc;
+    struct buf d = BUF_INIT(sizeof st->description - 1);
+    if (conn->xDescribe(state, &d) == CM_OK && d.data)
+        snprintf(st->description, sizeof st->description, "%s", d.data);
+    buf_free(&d);
+    conn->xClose(state);
+    mapping_free(map);
+    return CM_OK;
+}
+
+enum cm_status extract_source(const struct source *src, const struct extract_sink *sink,
+                              struct source_stats *st, char *err)
+{
+    memset(st, 0, sizeof *st);
+    const struct connector *conn;
+    struct mapping *map = NULL;
+    void *state = NULL;
+    enum cm_status rc = open_source(src, &conn, &map, &state, err);
+    if (rc)
+        return rc;
+
+    struct buf d = BUF_INIT(sizeof st->description - 1);
+    if (conn->xDescribe(state, &d) == CM_OK && d.data)
+        snprintf(st->description, sizeof st->description, "%s", d.data);
+    buf_free(&d);
+
+    struct arena arena = ARENA_INIT;
+    struct buf json = BUF_INIT(0);
+    char location[1024];
+    char reason[CM_ERRBUF];
+    for (;;) {
+        struct raw_record rec;
+        struct reject rej;
+        memset(&rec, 0, sizeof rec);
+        memset(&rej, 0, sizeof rej);
+        enum conn_next next = conn->xNext(state, &rec, &rej, err);
+        if (next == CONN_EOF)
+            break;
+        if (next == CONN_ERROR) {
+            rc = CM_ERR_INPUT;
+            break;
+        }
+        if (next == CONN_REJECT) {
+            st->rejected++;
+            format_location(location, sizeof location, rej.file, rej.line, rej.line_end);
+            rc = sink->on_reject(sink->ctx, src, location, rej.reason, rej.raw, rej.raw_len,
+                                 err);
+            if (rc)
+                break;
+            continue;
+        }
+        format_location(location, sizeof location, rec.file, rec.line, rec.line_end);
+        arena_reset(&arena);
+        struct contact c;
+        memset(&c, 0, sizeof c);
+        rc = mapping_apply(map, src->name, &rec, &arena, &c, reason);
+        if (rc == CM_ERR_INPUT) {
+            st->rejected++;
+            rc = sink->on_reject(sink->ctx, src, location, reason, rec.raw, rec.raw_len, err);
+            if (rc)
+                break;
+            continue;
+        }
+        if (rc) {
+            cm_fail(err, rc, "%s: %s", location, reason);
+            break;
+        }
+        buf_reset(&json);
+        rc = contact_to_json(&c, &json);
+        if (rc) {
+            cm_fail(err, rc, "%s: record too large to encode", location);
+            break;
+        }
+        st->records++;
+        rc = sink->on_contact(sink->ctx, src, &c, json.data, json.len, location, err);
+        if (rc)
+            break;
+    }
+    buf_free(&json);
+    arena_free(&arena);
+    conn->xClose(state);
+    mapping_free(map);
+    return rc;
+}

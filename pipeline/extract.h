@@ -1,0 +1,37 @@
+/* extract.h — the streaming core shared by `extract`, `check` and `run`: read one
+ * source through its connector, map each raw record to a canonical contact, and hand
+ * contacts and rejects to a sink. One record is in memory at a time. */
+#ifndef CM_EXTRACT_H
+#define CM_EXTRACT_H
+
+#include <stddef.h>
+#include "pipeline/config.h"
+#include "pipeline/contact.h"
+#include "pipeline/status.h"
+
+struct source_stats {
+    long long records;           /* contacts mapped */
+    long long rejected;          /* records rejected by the reader or the mapping */
+    char description[CM_ERRBUF]; /* the connector's one-line description */
+};
+
+struct extract_sink {
+    void *ctx;
+    /* json: the contact's canonical JSON; location: "file:line" or "file:first-last" */
+    enum cm_status (*on_contact)(void *ctx, const struct source *src,
+                                 const struct contact *c, const char *json, size_t json_len,
+                                 const char *location, char *err);
+    enum cm_status (*on_reject)(void *ctx, const struct source *src, const char *location,
+                                const char *reason, const char *raw, size_t raw_len,
+                                char *err);
+};
+
+/* Read src to its end. A sink error or a source that cannot be read on (missing
+ * file, broken stream) stops it with that status; single bad records do not. */
+enum cm_status extract_source(const struct source *src, const struct extract_sink *sink,
+                              struct source_stats *st, char *err);
+
+/* Open and close src without reading records: does it open, what will be read. */
+enum cm_status extract_probe(const struct source *src, struct source_stats *st, char *err);
+
+#endif

@@ -1,0 +1,389 @@
+/* main.c — the crmerge command line: a table of commands, one function each.
+ * Maps statuses to the documented exit codes; the only place that exits. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "connectors/pg_target.h"
+#include "pipeline/config.h"
+#include "pipeline/extract.h"
+#include "pipeline/run.h"
+
+#define CRMERGE_VERSION "0.1.0"
+
+/* Exit codes (a contract for cron jobs; README.md lists them). */
+enum exit_code {
+    EXIT_OK = 0,
+    EXIT_INTERNAL = 1,           /* out of memory, a bug */
+    EXIT_USAGE = 2,              /* bad command line */
+    EXIT_CONFIG = 3,             /* config or layout file wrong */
+    EXIT_REJECTS = 4,            /* reject rate over reject_rate_max: nothing published */
+    EXIT_SOURCE = 5,             /* a source could not be read */
+    EXIT_DATABASE = 6,           /* PostgreSQL failed: nothing published */
+    EXIT_BUSY = 7                /* another run holds the target's lock */
+};
+
+static int exit_code(enum cm_status rc)
+{
+    switch (rc) {
+    case CM_OK:          return EXIT_OK;
+    case CM_ERR_USAGE:   return EXIT_USAGE;
+    case CM_ERR_CONFIG:  return EXIT_CONFIG;
+    case CM_ERR_REJECTS: return EXIT_REJECTS;
+    case CM_ERR_IO:
+    case CM_ERR_INPUT:
+    case CM_ERR_LIMIT:   return EXIT_SOURCE;
+    case CM_ERR_DB:      return EXIT_DATABASE;
+    case CM_ERR_BUSY:    return EXIT_BUSY;
+    case CM_ERR_NOMEM:   return EXIT_INTERNAL;
+    }
+    return EXIT_INTERNAL;
+}
+
+static int fail(enum cm_status rc, const char *msg)
+{
+    fprintf(stderr, "crmerge: %s\n", msg);
+    return exit_code(rc);
+}
+
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *usage;
+    const char *help;
+};
+
+static const struct command *find_command(const char *name);
+
+static int wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int print_command_help(const char *name)
+{
+    const struct command *c = find_command(name);
+    printf("usage: %s\n\n%s\n", c->usage, c->help);
+    return EXIT_OK;
+}
+
+/* -c CONFIG and an optional --source NAME; other flags per command. */
+struct common_opts {
+    const char *config;
+    const char *source;
+    const char *layout;
+};
+
+static int parse_common(int argc, char **argv, struct common_opts *o, int allow_source,
+                        int allow_layout)
+{
+    static const struct option longopts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "source", required_argument, NULL, 's' },
+        { "layout", required_argument, NULL, 'l' },
+        { NULL, 0, NULL, 0 }
+    };
+    memset(o, 0, sizeof *o);
+    optind = 1;
+    opterr = 0;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "+c:", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'c': o->config = optarg; break;
+        case 's':
+            if (!allow_source)
+                goto bad;
+            o->source = optarg;
+            break;
+        case 'l':
+            if (!allow_layout)
+                goto bad;
+            o->layout = optarg;
+            break;
+        default:
+            goto bad;
+        }
+    }
+    return 0;
+bad:
+    fprintf(stderr, "crmerge %s: unknown or incomplete option '%s' (see crmerge %s --help)\n",
+            argv[0], argv[optind - 1], argv[0]);
+    return -1;
+}
+
+static int load_config(const char *path, struct config **cfg)
+{
+    if (!path) {
+        fprintf(stderr, "crmerge: missing -c CONFIG\n");
+        return EXIT_USAGE;
+    }
+    char err[CM_ERRBUF];
+    enum cm_status rc = config_load(path, cfg, err);
+    if (rc)
+        return fail(rc, err);
+    return EXIT_OK;
+}
+
+/* ---- run ------------------------------------------------------------------------ */
+
+static int cmd_run(int argc, char **argv)
+{
+    struct common_opts o;
+    if (parse_common(argc, argv, &o, 0, 0) || optind != argc)
+        return EXIT_USAGE;
+    struct config *cfg;
+    int code = load_config(o.config, &cfg);
+    if (code)
+        return code;
+    char err[CM_ERRBUF] = "";
+    enum cm_status rc = pipeline_run(cfg, stdout, err);
+    config_free(cfg);
+    fflush(stdout);
+    if (rc)
+        return fail(rc, err);
+    return EXIT_OK;
+}
+
+/* ---- extract -------------------------------------------------------------------- */
+
+struct extract_out {
+    FILE *out;
+};
+
+static enum cm_status print_contact(void *ctx, const struct source *src,
+                                    const struct contact *c, const char *json,
+                                    size_t json_len, const char *location, char *err)
+{
+    (void)src;
+    (void)c;
+    struct extract_out *x = ctx;
+    if (fwrite(json, 1, json_len, x->out) != json_len || putc('\n', x->out) == EOF)
+        return cm_fail(err, CM_ERR_IO, "%s: cannot write to standard output", location);
+    return CM_OK;
+}
+
+static enum cm_status print_reject(void *ctx, const struct source *src, const char *location,
+                                   const char *reason, const char *raw, size_t raw_len,
+                                   char *err)
+{
+    (void)ctx;
+    (void)raw;
+    (void)raw_len;
+    (void)err;
+    fprintf(stderr, "rejected: %s: %s: %s\n", src->name, location, reason);
+    return CM_OK;
+}
+
+static int cmd_extract(int argc, char **argv)
+{
+    struct common_opts o;
+    if (parse_common(argc, argv, &o, 1, 1))
+        return EXIT_USAGE;
+    struct config *cfg = NULL;
+    char err[CM_ERRBUF] = "";
+    if (o.layout) {
+        if (o.config || o.source || optind == argc) {
+            fprintf(stderr, "crmerge extract: use either -c CONFIG [--source NAME] or "
+                            "--layout NAME FILE...\n");
+            return EXIT_USAGE;
+        }
+        enum cm_status rc = config_from_files(o.layout, argv + optind,
+                                              (size_t)(argc - optind), &cfg, err);
+        if (rc)
+            return fail(rc, err);
+    } else {
+        if (optind != argc) {
+            fprintf(stderr, "crmerge extract: unexpected argument '%s'\n", argv[optind]);
+            return EXIT_USAGE;
+        }
+        int code = load_config(o.config, &cfg);
+        if (code)
+            return code;
+        if (o.source && !config_find_source(cfg, o.source)) {
+            config_free(cfg);
+            fprintf(stderr, "crmerge extract: --source %s: no such source in %s\n",
+                    o.source, o.config);
+            return EXIT_USAGE;
+        }
+    }
+    static char outbuf[1 << 16];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    struct extract_out x = { stdout };
+    struct extract_sink sink = { &x, print_contact, print_reject };
+    enum cm_status rc = CM_OK;
+    for (size_t i = 0; !rc && i < cfg->nsources; i++) {
+        const struct source *src = &cfg->sources[i];
+        if (o.source && strcmp(o.source, src->name) != 0)
+            continue;
+        struct source_stats st;
+        rc = extract_source(src, &sink, &st, err);
+        if (!rc)
+            fprintf(stderr, "extracted: %s: %lld records, %lld rejected (%s)\n", src->name,
+                    st.records, st.rejected, st.description);
+    }
+    fflush(stdout);
+    config_free(cfg);
+    if (rc)
+        return fail(rc, err);
+    return EXIT_OK;
+}
+
+/* ---- check ---------------------------------------------------------------------- */
+
+static enum cm_status count_contact(void *ctx, const struct source *src,
+                                    const struct contact *c, const char *json,
+                                    size_t json_len, const char *location, char *err)
+{
+    (void)ctx; (void)src; (void)c; (void)json; (void)json_len; (void)location; (void)err;
+    return CM_OK;
+}
+
+static enum cm_status count_reject(void *ctx, const struct source *src, const char *location,
+                                   const char *reason, const char *raw, size_t raw_len,
+                                   char *err)
+{
+    (void)raw; (void)raw_len; (void)err;
+    long long *shown = ctx;
+    if ((*shown)++ < 5)
+        printf("    rejected %s: %s: %s\n", src->name, location, reason);
+    return CM_OK;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    struct common_opts o;
+    if (parse_common(argc, argv, &o, 0, 0) || optind != argc)
+        return EXIT_USAGE;
+    struct config *cfg;
+    int code = load_config(o.config, &cfg);
+    if (code)
+        return code;
+    printf("config %s: ok; %zu source%s, schema \"%s\", reject_rate_max %.2f%%\n",
+           o.config, cfg->nsources, cfg->nsources == 1 ? "" : "s", cfg->schema,
+           100 * cfg->reject_rate_max);
+    int worst = EXIT_OK;
+    char err[CM_ERRBUF];
+    long long total = 0, rejected = 0;
+    for (size_t i = 0; i < cfg->nsources; i++) {
+        const struct source *src = &cfg->sources[i];
+        struct source_stats st;
+        long long shown = 0;
+        struct extract_sink sink = { &shown, count_contact, count_reject };
+        enum cm_status rc = extract_source(src, &sink, &st, err);
+        if (rc) {
+            printf("source %s: FAILED: %s\n", src->name, err);
+            if (!worst)
+                worst = exit_code(rc);
+            continue;
+        }
+        printf("source %s: %s connector, layout %s: %s\n", src->name, src->connector,
+               src->layout, st.description);
+        printf("  a run would read %lld records and reject %lld\n", st.records, st.rejected);
+        total += st.records;
+        rejected += st.rejected;
+    }
+    long long read = total + rejected;
+    if (read && (double)rejected / (double)read > cfg->reject_rate_max) {
+        printf("rejects: %lld of %lld (%.2f%%) is over reject_rate_max: a run would publish "
+               "nothing\n", rejected, read, 100.0 * (double)rejected / (double)read);
+        if (!worst)
+            worst = EXIT_REJECTS;
+    }
+
+    struct pg_target *pg = NULL;
+    enum cm_status rc = pgt_connect(cfg->schema, &pg, err);
+    char version[256];
+    int active = 0, pending = 0;
+    if (!rc) rc = pgt_probe(pg, version, sizeof version, &active, err);
+    if (!rc) rc = pgt_pending_migrations(pg, &pending, err);
+    if (rc) {
+        printf("database: FAILED: %s\n", err);
+        if (!worst)
+            worst = exit_code(rc);
+    } else {
+        printf("database: %s; schema \"%s\": %d migration%s to apply; %s\n", version,
+               cfg->schema, pending, pending == 1 ? "" : "s",
+               active ? "a run is in progress now" : "no run in progress");
+    }
+    pgt_close(pg);
+    config_free(cfg);
+    printf("check: %s (nothing was written)\n", worst ? "problems found" : "ok");
+    return worst;
+}
+
+/* ---- help, version -------------------------------------------------------------- */
+
+static const struct command commands[] = {
+    { "run", cmd_run, "crmerge run -c CONFIG",
+      "Extract every source, map, resolve and publish the customer view into PostgreSQL in\n"
+      "one transaction. The connection comes from the environment (CRMERGE_DSN or PGHOST,\n"
+      "PGPORT, PGUSER, PGDATABASE, PGPASSWORD...). Prints the run summary; the run, its\n"
+      "summary and every rejected record are stored in the target schema.\n"
+      "Exit codes: 0 ok, 2 usage, 3 config, 4 reject rate exceeded, 5 source failure,\n"
+      "6 database failure, 7 another run holds the lock, 1 internal error." },
+    { "check", cmd_check, "crmerge check -c CONFIG",
+      "Validate the config, read every source as a run would (counting records and\n"
+      "rejects) and test the database connection, without writing anything." },
+    { "extract", cmd_extract,
+      "crmerge extract -c CONFIG [--source NAME]\n       crmerge extract --layout NAME FILE...",
+      "Print the canonical records as JSON Lines on stdout, one per record. Rejected\n"
+      "records are reported on stderr with file, line and reason. Keys: source,\n"
+      "source_key, source_key_derived, source_updated, prefix, given_name, middle_name,\n"
+      "family_name, suffix, full_name, company, department, title, emails, phones,\n"
+      "addresses, created, status, extra." },
+};
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    }
+    return NULL;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: crmerge COMMAND [options]\n\n"
+                 "crmerge turns scattered CRM exports into one customer view in PostgreSQL.\n\n"
+                 "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        const char *nl = strchr(commands[i].help, '\n');
+        fprintf(out, "  %-9s %.*s\n", commands[i].name,
+                nl ? (int)(nl - commands[i].help) : (int)strlen(commands[i].help),
+                commands[i].help);
+    }
+    fprintf(out, "\n'crmerge COMMAND --help' for a command's options; --version.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        if (argc > 2 && find_command(argv[2]))
+            return print_command_help(argv[2]);
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("crmerge %s\n", CRMERGE_VERSION);
+        return EXIT_OK;
+    }
+    const struct command *cmd = find_command(argv[1]);
+    if (!cmd) {
+        fprintf(stderr, "crmerge: unknown command '%s'\n", argv[1]);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (wants_help(argc - 1, argv + 1))
+        return print_command_help(cmd->name);
+    return cmd->fn(argc - 1, argv + 1);
+}

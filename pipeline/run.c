@@ -1,0 +1,278 @@
+/* run.c — orchestration of `crmerge run` (see run.h).
+ *
+ *   sources --extract/map--> stage (COPY) + resolver (in memory: keys only)
+ *           --resolve--> clusters --publish (one transaction)--> customer view
+ *
+ * Rejected records go to a spill file while the sources are read and are written
+ * to rejected_record at the end, whether the run publishes or not. */
+#include "pipeline/run.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "connectors/pg_copy.h"
+#include "connectors/pg_target.h"
+#include "pipeline/extract.h"
+#include "pipeline/hash.h"
+#include "transforms/resolve_exact.h"
+
+struct run_ctx {
+    struct pg_target *pg;
+    struct resolver *resolver;
+    FILE *rejects;               /* COPY rows for rejected_record */
+    long long run_id;
+    long long nrejects;
+    struct buf row;              /* scratch for one reject row */
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static enum cm_status on_contact(void *ctx, const struct source *src,
+                                 const struct contact *c, const char *json, size_t json_len,
+                                 const char *location, char *err)
+{
+    (void)src;
+    struct run_ctx *r = ctx;
+    uint32_t rec_no;
+    enum cm_status rc = resolver_add(r->resolver, c, &rec_no);
+    if (rc)
+        return cm_fail(err, rc, "%s: resolver: %s", location, cm_strerror(rc));
+    char hash[17];
+    hash64_hex(hash64(json, json_len, 0), hash);
+    return pgt_stage_record(r->pg, rec_no, c, json, json_len, hash, location, err);
+}
+
+static enum cm_status on_reject(void *ctx, const struct source *src, const char *location,
+                                const char *reason, const char *raw, size_t raw_len,
+                                char *err)
+{
+    struct run_ctx *r = ctx;
+    struct buf *row = &r->row;
+    buf_reset(row);
+    enum cm_status rc = buf_printf(row, "%lld\t%lld\t", r->run_id, ++r->nrejects);
+    if (!rc) rc = copy_escape(row, src->name, strlen(src->name));
+    if (!rc) rc = buf_addch(row, '\t');
+    if (!rc) rc = copy_escape(row, location, strlen(location));
+    if (!rc) rc = buf_addch(row, '\t');
+    if (!rc) rc = copy_escape(row, reason, strlen(reason));
+    if (!rc) rc = buf_addch(row, '\t');
+    if (!rc) {
+        /* raw text can hold anything, NUL bytes included: keep what COPY can store */
+        size_t keep = raw ? strnlen(raw, raw_len) : 0;
+        rc = raw ? copy_escape(row, raw, keep) : buf_add(row, "\\N", 2);
+    }
+    if (!rc) rc = buf_addch(row, '\n');
+    if (rc)
+        return cm_fail(err, rc, "%s: cannot record the rejected record", location);
+    if (fwrite(row->data, 1, row->len, r->rejects) != row->len)
+        return cm_fail(err, CM_ERR_IO, "rejects spill file: write failed");
+    return CM_OK;
+}
+
+struct totals {
+    long long records, rejected;
+    double t_extract, t_resolve, t_publish;
+};
+
+static json_t *summary_json(const struct config *cfg, const struct source_stats *stats,
+                            size_t nstats, const struct totals *tot,
+                            const struct publish_counts *pc, const char *status,
+                            const char *error)
+{
+    json_t *sources = json_array();
+    for (size_t i = 0; i < nstats; i++) {
+        json_array_append_new(sources, json_pack("{s:s, s:s, s:I, s:I}",
+            "name", cfg->sources[i].name, "description", stats[i].description,
+            "records", (json_int_t)stats[i].records,
+            "rejected", (json_int_t)stats[i].rejected));
+    }
+    long long read = tot->records + tot->rejected;
+    json_t *s = json_pack("{s:s, s:o, s:I, s:I, s:f, s:f}",
+        "status", status, "sources", sources,
+        "records_in", (json_int_t)tot->records, "rejected", (json_int_t)tot->rejected,
+        "reject_rate", read ? (double)tot->rejected / (double)read : 0.0,
+        "reject_rate_max", cfg->reject_rate_max);
+    if (pc) {
+        json_object_update_new(s, json_pack(
+            "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
+            "records_new", (json_int_t)pc->records_new,
+            "records_changed", (json_int_t)pc->records_changed,
+            "records_unchanged", (json_int_t)pc->records_unchanged,
+            "records_deleted", (json_int_t)pc->records_deleted,
+            "keys_disambiguated", (json_int_t)pc->keys_disambiguated,
+            "clusters", (json_int_t)pc->clusters,
+            "merged_records", (json_int_t)(tot->records - pc->clusters),
+            "customers_new", (json_int_t)pc->customers_new,
+            "customers_changed", (json_int_t)pc->customers_changed,
+            "customers_retired", (json_int_t)pc->customers_retired,
+            "customers_total", (json_int_t)pc->customers_total,
+            "unchanged", pc->records_new == 0 && pc->records_changed == 0 &&
+                         pc->records_deleted == 0 && pc->customers_new == 0 &&
+                         pc->customers_changed == 0 && pc->customers_retired == 0 &&
+                         pc->crosswalk_changed == 0));
+    }
+    json_object_set_new(s, "timings_s", json_pack("{s:f, s:f, s:f}",
+        "extract", tot->t_extract, "resolve", tot->t_resolve, "publish", tot->t_publish));
+    if (error)
+        json_object_set_new(s, "error", json_string(error));
+    return s;
+}
+
+static void print_summary(FILE *out, long long run_id, const json_t *s)
+{
+    const char *status = json_string_value(json_object_get(s, "status"));
+    fprintf(out, "crmerge run %lld: %s\n", run_id, status);
+    size_t i;
+    json_t *src;
+    json_array_foreach(json_object_get(s, "sources"), i, src) {
+        fprintf(out, "  source %-12s %lld records, %lld rejected  (%s)\n",
+                json_string_value(json_object_get(src, "name")),
+                (long long)json_integer_value(json_object_get(src, "records")),
+                (long long)json_integer_value(json_object_get(src, "rejected")),
+                json_string_value(json_object_get(src, "description")));
+    }
+#define I(key) ((long long)json_integer_value(json_object_get(s, key)))
+    fprintf(out, "  records    %lld read, %lld rejected (%.2f%%, max %.2f%%)\n",
+            I("records_in"), I("rejected"),
+            100 * json_real_value(json_object_get(s, "reject_rate")),
+            100 * json_real_value(json_object_get(s, "reject_rate_max")));
+    if (json_object_get(s, "clusters")) {
+        fprintf(out, "  changes    %lld new, %lld changed, %lld unchanged, %lld deleted\n",
+                I("records_new"), I("records_changed"), I("records_unchanged"),
+                I("records_deleted"));
+        fprintf(out, "  customers  %lld (%lld records merged into others); "
+                     "%lld new, %lld changed, %lld retired; %lld in the view\n",
+                I("clusters"), I("merged_records"), I("customers_new"),
+                I("customers_changed"), I("customers_retired"), I("customers_total"));
+        if (json_is_true(json_object_get(s, "unchanged")))
+            fprintf(out, "  nothing changed since the last run\n");
+    }
+#undef I
+    json_t *t = json_object_get(s, "timings_s");
+    fprintf(out, "  timings    extract %.2f s, resolve %.2f s, publish %.2f s\n",
+            json_real_value(json_object_get(t, "extract")),
+            json_real_value(json_object_get(t, "resolve")),
+            json_real_value(json_object_get(t, "publish")));
+}
+
+/* Record the end of the run (status, summary, rejects) and print the summary. */
+static enum cm_status finish(struct run_ctx *r, const struct config *cfg,
+                             const struct source_stats *stats, size_t nstats,
+                             const struct totals *tot, const struct publish_counts *pc,
+                             int commit, const char *status, const char *error,
+                             FILE *out, char *err)
+{
+    json_t *s = summary_json(cfg, stats, nstats, tot, pc, status, error);
+    char *text = s ? json_dumps(s, JSON_COMPACT) : NULL;
+    enum cm_status rc = CM_ERR_NOMEM;
+    if (text) {
+        rc = pgt_run_finish(r->pg, r->run_id, commit, status, text, r->rejects, err);
+        print_summary(out, r->run_id, s);
+    }
+    free(text);
+    json_decref(s);
+    return rc;
+}
+
+enum cm_status pipeline_run(const struct config *cfg, FILE *out, char *err)
+{
+    struct run_ctx r;
+    memset(&r, 0, sizeof r);
+    buf_init(&r.row, 0);
+    struct source_stats *stats = calloc(cfg->nsources, sizeof *stats);
+    struct totals tot;
+    memset(&tot, 0, sizeof tot);
+    struct publish_counts pc;
+    memset(&pc, 0, sizeof pc);
+    const char **names = calloc(cfg->nsources, sizeof *names);
+    r.resolver = resolver_new();
+    r.rejects = tmpfile();
+    enum cm_status rc = CM_OK;
+    if (!stats || !names || !r.resolver) {
+        rc = cm_fail(err, CM_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if (!r.rejects) {
+        rc = cm_fail(err, CM_ERR_IO, "cannot create the rejects spill file");
+        goto done;
+    }
+
+    rc = pgt_connect(cfg->schema, &r.pg, err);
+    if (!rc) rc = pgt_lock(r.pg, cfg->lock_wait_seconds, err);
+    int applied = 0;
+    if (!rc) rc = pgt_migrate(r.pg, &applied, err);
+    if (!rc && applied)
+        fprintf(out, "applied %d migration%s to schema \"%s\"\n", applied,
+                applied == 1 ? "" : "s", cfg->schema);
+    if (!rc) rc = pgt_run_start(r.pg, cfg->path, &r.run_id, err);
+    if (rc)
+        goto done;
+
+    /* extract + map + stage, every source */
+    double t0 = now_seconds();
+    rc = pgt_stage_begin(r.pg, err);
+    struct extract_sink sink = { &r, on_contact, on_reject };
+    size_t nread = 0;
+    for (size_t i = 0; !rc && i < cfg->nsources; i++) {
+        names[i] = cfg->sources[i].name;
+        char serr[CM_ERRBUF] = "";
+        rc = extract_source(&cfg->sources[i], &sink, &stats[i], serr);
+        nread = i + 1;
+        tot.records += stats[i].records;
+        tot.rejected += stats[i].rejected;
+        if (rc == CM_ERR_DB || rc == CM_ERR_NOMEM) {
+            cm_fail(err, rc, "%s", serr);
+        } else if (rc) {
+            /* a source that cannot be read on fails the run; config errors stay so */
+            rc = rc == CM_ERR_CONFIG ? CM_ERR_CONFIG : CM_ERR_INPUT;
+            cm_fail(err, rc, "source %s failed: %s", cfg->sources[i].name, serr);
+        }
+    }
+    if (!rc) rc = pgt_stage_end(r.pg, err);
+    tot.t_extract = now_seconds() - t0;
+    if (rc) {
+        finish(&r, cfg, stats, nread, &tot, NULL, 0, "failed", err, out, NULL);
+        goto done;
+    }
+
+    long long read = tot.records + tot.rejected;
+    if (read && (double)tot.rejected / (double)read > cfg->reject_rate_max) {
+        rc = cm_fail(err, CM_ERR_REJECTS,
+                     "%lld of %lld records rejected (%.2f%%), over reject_rate_max %.2f%%: "
+                     "nothing published; see rejected_record for run %lld",
+                     tot.rejected, read, 100.0 * (double)tot.rejected / (double)read,
+                     100.0 * cfg->reject_rate_max, r.run_id);
+        finish(&r, cfg, stats, nread, &tot, NULL, 0, "rejected", err, out, NULL);
+        goto done;
+    }
+
+    /* resolve: clusters from the in-memory keys, then publish */
+    t0 = now_seconds();
+    rc = pgt_stage_clusters(r.pg, r.resolver, err);
+    tot.t_resolve = now_seconds() - t0;
+    t0 = now_seconds();
+    if (!rc) rc = pgt_publish(r.pg, r.run_id, names, cfg->nsources,
+                                 resolver_duplicate_keys(r.resolver) > 0, &pc, err);
+    tot.t_publish = now_seconds() - t0;
+    if (rc) {
+        finish(&r, cfg, stats, nread, &tot, NULL, 0, "failed", err, out, NULL);
+        goto done;
+    }
+    rc = finish(&r, cfg, stats, nread, &tot, &pc, 1, "succeeded", NULL, out, err);
+
+done:
+    if (r.rejects)
+        fclose(r.rejects);
+    pgt_close(r.pg);
+    resolver_free(r.resolver);
+    buf_free(&r.row);
+    free(names);
+    free(stats);
+    return rc;
+}

@@ -1,0 +1,147 @@
+/* test_dates.c — legacy date text to ISO 8601 (transforms/dates.c), table-driven. */
+#include "tests/unit/testlib.h"
+#include "transforms/dates.h"
+
+struct date_case {
+    const char *in;
+    enum date_order order;
+    enum date_result want_rc;
+    const char *want;            /* ISO text when DATE_OK */
+};
+
+static void check_cases(const struct date_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char out[DATE_ISO_MAX];
+        enum date_result rc = date_to_iso(cases[i].in, strlen(cases[i].in), cases[i].order,
+                                          out);
+        if (rc != cases[i].want_rc) {
+            fprintf(stderr, "  \"%s\" (%s): result %d, want %d\n", cases[i].in,
+                    date_order_name(cases[i].order), (int)rc, (int)cases[i].want_rc);
+            tl_case_failed = 1;
+            continue;
+        }
+        if (rc == DATE_OK)
+            CHECK_STR(out, cases[i].want);
+    }
+}
+
+TEST(act_locale_dates)
+{
+    static const struct date_case cases[] = {
+        { "3/7/2019",            DATE_MDY, DATE_OK, "2019-03-07" },
+        { "03/07/2019",          DATE_MDY, DATE_OK, "2019-03-07" },
+        { "3/7/2019",            DATE_DMY, DATE_OK, "2019-07-03" },
+        { "07.03.2019",          DATE_DMY, DATE_OK, "2019-03-07" },
+        { "7.3.19",              DATE_DMY, DATE_OK, "2019-03-07" },
+        { "12/31/1999",          DATE_MDY, DATE_OK, "1999-12-31" },
+        { "31/12/1999",          DATE_DMY, DATE_OK, "1999-12-31" },
+        { "3/7/2019 14:30",      DATE_MDY, DATE_OK, "2019-03-07T14:30:00" },
+        { "3/7/2019 2:30 PM",    DATE_MDY, DATE_OK, "2019-03-07T14:30:00" },
+        { "3/7/2019 12:05:09 AM", DATE_MDY, DATE_OK, "2019-03-07T00:05:09" },
+        { "3/7/2019 12:00 pm",   DATE_MDY, DATE_OK, "2019-03-07T12:00:00" },
+        { "07.03.2019 09:15:00", DATE_DMY, DATE_OK, "2019-03-07T09:15:00" },
+        { "19/03/07",            DATE_YMD, DATE_OK, "2019-03-07" },
+    };
+    check_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+TEST(iso_and_compact_dates_ignore_the_order)
+{
+    static const struct date_case cases[] = {
+        { "2019-03-07",              DATE_DMY, DATE_OK, "2019-03-07" },
+        { "2019-03-07",              DATE_MDY, DATE_OK, "2019-03-07" },
+        { "2019/03/07",              DATE_MDY, DATE_OK, "2019-03-07" },
+        { "20190307",                DATE_MDY, DATE_OK, "2019-03-07" },
+        { "2019-03-07 14:30:00",     DATE_MDY, DATE_OK, "2019-03-07T14:30:00" },
+        { "2019-03-07 00:00:00.000", DATE_MDY, DATE_OK, "2019-03-07T00:00:00" },
+        { "2019-03-07T14:30:00",     DATE_MDY, DATE_OK, "2019-03-07T14:30:00" },
+        { "2024-05-02T09:14:03.120Z", DATE_MDY, DATE_OK, "2024-05-02T09:14:03Z" },
+        { "2024-05-02T09:14:03+02:00", DATE_MDY, DATE_OK, "2024-05-02T09:14:03+02:00" },
+        { "2024-05-02T09:14:03-0500", DATE_MDY, DATE_OK, "2024-05-02T09:14:03-05:00" },
+        { "2019-03-07-14.30.00.000000", DATE_MDY, DATE_OK, "2019-03-07T14:30:00" },
+        { "07-MAR-19",               DATE_MDY, DATE_OK, "2019-03-07" },
+        { "7 Mar 2019",              DATE_DMY, DATE_OK, "2019-03-07" },
+    };
+    check_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+TEST(two_digit_year_pivot)
+{
+    static const struct date_case cases[] = {
+        { "3/7/00", DATE_MDY, DATE_OK, "2000-03-07" },
+        { "3/7/49", DATE_MDY, DATE_OK, "2049-03-07" },
+        { "3/7/50", DATE_MDY, DATE_OK, "1950-03-07" },
+        { "3/7/99", DATE_MDY, DATE_OK, "1999-03-07" },
+    };
+    check_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+TEST(empty_markers)
+{
+    static const struct date_case cases[] = {
+        { "0/0/00",              DATE_MDY, DATE_EMPTY, NULL },
+        { "00000000",            DATE_MDY, DATE_EMPTY, NULL },
+        { "0000-00-00",          DATE_MDY, DATE_EMPTY, NULL },
+        { "00.00.0000",          DATE_DMY, DATE_EMPTY, NULL },
+        { "1899-12-30",          DATE_MDY, DATE_EMPTY, NULL },
+        { "1899-12-30 00:00:00", DATE_MDY, DATE_EMPTY, NULL },
+    };
+    check_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+TEST(rejects_what_is_not_a_date)
+{
+    static const struct date_case cases[] = {
+        { "",                 DATE_MDY, DATE_BAD, NULL },
+        { "soon",             DATE_MDY, DATE_BAD, NULL },
+        { "2/30/2019",        DATE_MDY, DATE_BAD, NULL },   /* no 30 February */
+        { "2/29/2019",        DATE_MDY, DATE_BAD, NULL },
+        { "13/07/2019",       DATE_MDY, DATE_BAD, NULL },
+        { "2019-13-01",       DATE_MDY, DATE_BAD, NULL },
+        { "3/7/219",          DATE_MDY, DATE_BAD, NULL },   /* 3-digit year */
+        { "3/7-2019",         DATE_MDY, DATE_BAD, NULL },   /* mixed separators */
+        { "3/7/2019 25:00",   DATE_MDY, DATE_BAD, NULL },
+        { "3/7/2019 13:00 PM", DATE_MDY, DATE_BAD, NULL },
+        { "3/7/2019 14:61",   DATE_MDY, DATE_BAD, NULL },
+        { "3/7/2019 soon",    DATE_MDY, DATE_BAD, NULL },
+        { "3/7/2019x",        DATE_MDY, DATE_BAD, NULL },
+        { "07-XYZ-19",        DATE_MDY, DATE_BAD, NULL },
+        { "2019030",          DATE_MDY, DATE_BAD, NULL },
+        { "07/03/2019",       DATE_YMD, DATE_BAD, NULL },
+    };
+    check_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+TEST(leap_days)
+{
+    static const struct date_case cases[] = {
+        { "2/29/2020", DATE_MDY, DATE_OK, "2020-02-29" },
+        { "2000-02-29", DATE_MDY, DATE_OK, "2000-02-29" },
+        { "1900-02-29", DATE_MDY, DATE_BAD, NULL },
+    };
+    check_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+TEST(date_order_names)
+{
+    enum date_order o = DATE_MDY;
+    CHECK_INT(date_order_parse("DMY", &o), 0);
+    CHECK_INT(o, DATE_DMY);
+    CHECK_INT(date_order_parse("ymd", &o), 0);
+    CHECK_INT(o, DATE_YMD);
+    CHECK_INT(date_order_parse("DM", &o), -1);
+    CHECK_STR(date_order_name(DATE_MDY), "MDY");
+}
+
+int main(void)
+{
+    RUN(act_locale_dates);
+    RUN(iso_and_compact_dates_ignore_the_order);
+    RUN(two_digit_year_pivot);
+    RUN(empty_markers);
+    RUN(rejects_what_is_not_a_date);
+    RUN(leap_days);
+    RUN(date_order_names);
+    return test_report();
+}

@@ -1,0 +1,301 @@
+/* dates.c — legacy date text to ISO 8601 (see dates.h). A small hand-written scanner:
+ * a date part, an optional time part, an optional zone, then the end of the text;
+ * anything else is DATE_BAD. No locale, no allocation. */
+#include "transforms/dates.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+struct scan {
+    const char *p, *end;
+};
+
+struct when {
+    int year, month, day;
+    int year_first;              /* 2019-03-07...: DB2 may join the time with '-' */
+    int has_time, hour, minute, second;
+    int has_zone, zone_sign, zone_hour, zone_minute;  /* zone_sign 0 = "Z" */
+};
+
+static int at(const struct scan *s, char c)
+{
+    return s->p < s->end && *s->p == c;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* Read up to max digits; returns how many were read (0 = none). */
+static int digits(struct scan *s, int max, int *val)
+{
+    int n = 0, v = 0;
+    while (n < max && s->p < s->end && is_digit(*s->p)) {
+        v = v * 10 + (*s->p - '0');
+        s->p++;
+        n++;
+    }
+    *val = v;
+    return n;
+}
+
+static int exact_digits(struct scan *s, int n, int *val)
+{
+    return digits(s, n, val) == n;
+}
+
+static int month_from_name(struct scan *s)
+{
+    static const char names[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+    const char *start = s->p;
+    while (s->p < s->end && lower(*s->p) >= 'a' && lower(*s->p) <= 'z')
+        s->p++;
+    if (s->p - start != 3)
+        return 0;
+    for (int m = 0; m < 12; m++) {
+        if (lower(start[0]) == names[3 * m] && lower(start[1]) == names[3 * m + 1] &&
+            lower(start[2]) == names[3 * m + 2])
+            return m + 1;
+    }
+    return 0;
+}
+
+static int year_from(int val, int ndigits)
+{
+    if (ndigits == 2)
+        return val < 50 ? 2000 + val : 1900 + val;
+    return val;
+}
+
+static int read_year(struct scan *s, int *year)
+{
+    int v, n = digits(s, 4, &v);
+    if (n != 2 && n != 4)
+        return 0;
+    *year = year_from(v, n);
+    return 1;
+}
+
+/* 1-2 digits, a separator, then a month name: "07-MAR-19", "7 Mar 2019" */
+static int date_named(struct scan *s, int day, struct when *w)
+{
+    char sep = *s->p++;
+    int month = month_from_name(s);
+    if (!month || !at(s, sep))
+        return 0;
+    s->p++;
+    w->day = day;
+    w->month = month;
+    return read_year(s, &w->year);
+}
+
+/* a, b, c with one separator, order as configured: "3/7/2019", "07.03.19" */
+static int date_short(struct scan *s, int a, int na, enum date_order order, struct when *w)
+{
+    char sep = *s->p++;
+    int b, c;
+    if (!digits(s, 2, &b) || !at(s, sep))
+        return 0;
+    s->p++;
+    const char *cstart = s->p;
+    int nc = digits(s, 4, &c);
+    if (order == DATE_YMD) {
+        if (nc < 1 || nc > 2)
+            return 0;
+        w->year = year_from(a, na == 2 ? 2 : 4);
+        w->month = b;
+        w->day = c;
+        return na == 2;
+    }
+    s->p = cstart;
+    if (!read_year(s, &w->year))
+        return 0;
+    w->month = order == DATE_MDY ? a : b;
+    w->day = order == DATE_MDY ? b : a;
+    return 1;
+}
+
+static int date_part(struct scan *s, enum date_order order, struct when *w)
+{
+    int a;
+    int na = digits(s, 8, &a);
+    if (na == 8) {
+        w->year = a / 10000;
+        w->month = a / 100 % 100;
+        w->day = a % 100;
+        return 1;
+    }
+    if (s->p >= s->end)
+        return 0;
+    char sep = *s->p;
+    if (na == 4 && (sep == '-' || sep == '/' || sep == '.')) {
+        s->p++;
+        w->year = a;
+        w->year_first = sep == '-';
+        if (!digits(s, 2, &w->month) || !at(s, sep))
+            return 0;
+        s->p++;
+        return digits(s, 2, &w->day) > 0;
+    }
+    if (na < 1 || na > 2)
+        return 0;
+    if ((sep == '-' || sep == ' ' || sep == '.' || sep == '/') && s->p + 1 < s->end &&
+        lower(s->p[1]) >= 'a' && lower(s->p[1]) <= 'z')
+        return date_named(s, a, w);
+    if (sep == '-' || sep == '/' || sep == '.')
+        return date_short(s, a, na, order, w);
+    return 0;
+}
+
+static int skip_spaces(struct scan *s)
+{
+    const char *start = s->p;
+    while (at(s, ' '))
+        s->p++;
+    return s->p > start;
+}
+
+/* " AM", "pm" after a time */
+static int meridiem(struct scan *s, int *hour)
+{
+    const char *save = s->p;
+    skip_spaces(s);
+    if (s->end - s->p < 2 || lower(s->p[1]) != 'm' ||
+        (lower(s->p[0]) != 'a' && lower(s->p[0]) != 'p')) {
+        s->p = save;
+        return 1;                /* no marker: nothing to do */
+    }
+    int pm = lower(s->p[0]) == 'p';
+    s->p += 2;
+    if (*hour < 1 || *hour > 12)
+        return 0;
+    *hour = *hour % 12 + (pm ? 12 : 0);
+    return 1;
+}
+
+static int zone_part(struct scan *s, struct when *w)
+{
+    if (at(s, 'Z') || at(s, 'z')) {
+        s->p++;
+        w->has_zone = 1;
+        return 1;
+    }
+    if (!at(s, '+') && !at(s, '-'))
+        return 1;
+    w->zone_sign = *s->p++ == '+' ? '+' : '-';
+    w->has_zone = 1;
+    if (!exact_digits(s, 2, &w->zone_hour))
+        return 0;
+    if (at(s, ':'))
+        s->p++;
+    if (s->p < s->end && !exact_digits(s, 2, &w->zone_minute))
+        return 0;
+    return w->zone_hour <= 14 && w->zone_minute <= 59;
+}
+
+static int time_part(struct scan *s, struct when *w)
+{
+    if (!digits(s, 2, &w->hour))
+        return 0;
+    if (!at(s, ':') && !at(s, '.'))
+        return 0;
+    char sep = *s->p++;
+    if (!exact_digits(s, 2, &w->minute))
+        return 0;
+    if (at(s, sep) && s->p + 1 < s->end && is_digit(s->p[1])) {
+        s->p++;
+        if (!exact_digits(s, 2, &w->second))
+            return 0;
+        if ((at(s, '.') || at(s, ',')) && s->p + 1 < s->end && is_digit(s->p[1])) {
+            int ignored;
+            s->p++;
+            while (digits(s, 9, &ignored) == 9)
+                ;
+        }
+    }
+    w->has_time = 1;
+    if (!meridiem(s, &w->hour))
+        return 0;
+    return w->hour <= 23 && w->minute <= 59 && w->second <= 59 && zone_part(s, w);
+}
+
+static int leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int valid_day(int y, int m, int d)
+{
+    static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1)
+        return 0;
+    return d <= days[m - 1] + (m == 2 && leap(y));
+}
+
+static void format_iso(const struct when *w, char out[DATE_ISO_MAX])
+{
+    int n = snprintf(out, DATE_ISO_MAX, "%04d-%02d-%02d", w->year, w->month, w->day);
+    if (w->has_time)
+        n += snprintf(out + n, DATE_ISO_MAX - (size_t)n, "T%02d:%02d:%02d",
+                      w->hour, w->minute, w->second);
+    if (w->has_zone && w->zone_sign == 0)
+        snprintf(out + n, DATE_ISO_MAX - (size_t)n, "Z");
+    else if (w->has_zone)
+        snprintf(out + n, DATE_ISO_MAX - (size_t)n, "%c%02d:%02d",
+                 w->zone_sign, w->zone_hour, w->zone_minute);
+}
+
+enum date_result date_to_iso(const char *text, size_t len, enum date_order order,
+                             char out[DATE_ISO_MAX])
+{
+    struct scan s = { text, text + len };
+    struct when w;
+    memset(&w, 0, sizeof w);
+    out[0] = '\0';
+    if (!date_part(&s, order, &w))
+        return DATE_BAD;
+    if (s.p < s.end) {
+        int sep = skip_spaces(&s);
+        if (!sep && (at(&s, 'T') || (w.year_first && at(&s, '-')))) {
+            s.p++;
+            sep = 1;
+        }
+        if (!sep || !time_part(&s, &w))
+            return DATE_BAD;
+    }
+    if (s.p != s.end)
+        return DATE_BAD;
+    if (w.month == 0 && w.day == 0)
+        return DATE_EMPTY;
+    if (w.year == 1899 && w.month == 12 && w.day == 30)
+        return DATE_EMPTY;
+    if (!valid_day(w.year, w.month, w.day))
+        return DATE_BAD;
+    format_iso(&w, out);
+    return DATE_OK;
+}
+
+static const char *const order_names[] = { "MDY", "DMY", "YMD" };
+
+int date_order_parse(const char *s, enum date_order *out)
+{
+    for (int i = 0; i < 3; i++) {
+        if (strcasecmp(s, order_names[i]) == 0) {
+            *out = (enum date_order)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *date_order_name(enum date_order order)
+{
+    return (unsigned)order <= DATE_YMD ? order_names[order] : "MDY";
+}

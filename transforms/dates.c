@@ -3,7 +3,6 @@
  * anything else is DATE_BAD. No locale, no allocation. */
 #include "transforms/dates.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -239,17 +238,40 @@ static int valid_day(int y, int m, int d)
     return d <= days[m - 1] + (m == 2 && leap(y));
 }
 
+/* n decimal digits of v at out (no snprintf: this runs for every dated record) */
+static char *put_num(char *out, int v, int n)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        out[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return out + n;
+}
+
 static void format_iso(const struct when *w, char out[DATE_ISO_MAX])
 {
-    int n = snprintf(out, DATE_ISO_MAX, "%04d-%02d-%02d", w->year, w->month, w->day);
-    if (w->has_time)
-        n += snprintf(out + n, DATE_ISO_MAX - (size_t)n, "T%02d:%02d:%02d",
-                      w->hour, w->minute, w->second);
-    if (w->has_zone && w->zone_sign == 0)
-        snprintf(out + n, DATE_ISO_MAX - (size_t)n, "Z");
-    else if (w->has_zone)
-        snprintf(out + n, DATE_ISO_MAX - (size_t)n, "%c%02d:%02d",
-                 w->zone_sign, w->zone_hour, w->zone_minute);
+    char *p = put_num(out, w->year, 4);
+    *p++ = '-';
+    p = put_num(p, w->month, 2);
+    *p++ = '-';
+    p = put_num(p, w->day, 2);
+    if (w->has_time) {
+        *p++ = 'T';
+        p = put_num(p, w->hour, 2);
+        *p++ = ':';
+        p = put_num(p, w->minute, 2);
+        *p++ = ':';
+        p = put_num(p, w->second, 2);
+    }
+    if (w->has_zone && w->zone_sign == 0) {
+        *p++ = 'Z';
+    } else if (w->has_zone) {
+        *p++ = (char)w->zone_sign;
+        p = put_num(p, w->zone_hour, 2);
+        *p++ = ':';
+        p = put_num(p, w->zone_minute, 2);
+    }
+    *p = '\0';
 }
 
 enum date_result date_to_iso(const char *text, size_t len, enum date_order order,

@@ -145,13 +145,19 @@ static void trim(const char **s, size_t *n)
 
 static int is_white_cp(utf8proc_int32_t cp)
 {
-    return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0x85 || cp == 0xFEFF ||
+    if (cp < 0x80)
+        return cp == ' ' || (cp >= '\t' && cp <= '\r');
+    return cp == 0x85 || cp == 0xFEFF ||
            cp == 0x2028 || cp == 0x2029 || utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
 }
 
 /* Next code point of s[0..n); an invalid byte is returned as -(byte) - 1. */
 static size_t next_cp(const char *s, size_t n, utf8proc_int32_t *cp)
 {
+    if ((unsigned char)s[0] < 0x80) {
+        *cp = (unsigned char)s[0];
+        return 1;
+    }
     utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
                                           cp);
     if (k <= 0) {
@@ -1045,13 +1051,15 @@ static const char *phone_number(struct ctx *x, const struct phone_rule *p)
     if (!ext || !*extension_digits(ext))
         return number;
     ext = extension_digits(ext);
-    size_t n = strlen(number) + strlen(ext) + 3;
-    char *out = arena_alloc(x->a, n);
+    size_t nn = strlen(number), ne = strlen(ext);
+    char *out = arena_alloc(x->a, nn + ne + 3);
     if (!out) {
         x->oom = 1;
         return NULL;
     }
-    snprintf(out, n, "%s x%s", number, ext);
+    memcpy(out, number, nn);
+    memcpy(out + nn, " x", 2);
+    memcpy(out + nn + 2, ext, ne + 1);
     return out;
 }
 

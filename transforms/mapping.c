@@ -768,7 +768,8 @@ static enum cm_status read_layout(const char *name_or_path, char *path, size_t c
         return cm_fail(err, CM_ERR_CONFIG, "unknown layout \"%s\" (there is no %s)",
                        name_or_path, path);
     if (!f)
-        return cm_fail(err, CM_ERR_IO, "%s: %s", path, strerror(errno));
+        return cm_fail(err, CM_ERR_IO, "%s: %s", path,
+                       errno == ENOENT ? "file not found" : strerror(errno));
     json_error_t je;
     *root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
     fclose(f);

@@ -836,7 +836,8 @@ enum cm_status mapping_configure(struct mapping *m, const struct source *src, ch
 /* ---- binding a header --------------------------------------------------------- */
 
 /* A unique name for column i in extra: its header name, "column N" when it has none,
- * "Name (2)" when an earlier column has the same name. */
+ * "Name (2)" when an earlier column has the same name. Made-up names live in the
+ * binding; map_extra copies them into the record's arena (see mapping.h). */
 static const char *extra_name(struct binding *b, const struct raw_record *rec, size_t i)
 {
     const char *name = rec->names[i] && rec->names[i][0] ? rec->names[i] : NULL;
@@ -845,7 +846,7 @@ static const char *extra_name(struct binding *b, const struct raw_record *rec, s
         snprintf(tmp, sizeof tmp, "column %zu", i + 1);
         name = tmp;
     }
-    char *out = arena_strdup(&b->arena, name);
+    const char *out = name == rec->names[i] ? name : arena_strdup(&b->arena, name);
     for (int dup = 2; out; dup++) {
         size_t k = 0;
         while (k < i && strcmp(b->extra_name[k], out) != 0)
@@ -853,9 +854,10 @@ static const char *extra_name(struct binding *b, const struct raw_record *rec, s
         if (k == i)
             return out;
         size_t n = strlen(name) + 16;
-        out = arena_alloc(&b->arena, n);
-        if (out)
-            snprintf(out, n, "%s (%d)", name, dup);
+        char *renamed = arena_alloc(&b->arena, n);
+        if (renamed)
+            snprintf(renamed, n, "%s (%d)", name, dup);
+        out = renamed;
     }
     return NULL;
 }
@@ -1207,7 +1209,12 @@ static enum cm_status map_extra(struct ctx *x, const struct binding *b, struct c
         const char *v = x->to_extra[i] ? cell(x, (int)i, &len) : NULL;
         if (!v)
             continue;
-        c->extra[c->nextra].name = b->extra_name[i];
+        const char *name = b->extra_name[i];
+        if (name != x->rec->names[i])
+            name = arena_strdup(x->a, name);
+        if (!name)
+            return CM_ERR_NOMEM;
+        c->extra[c->nextra].name = name;
         c->extra[c->nextra].value = v;
         c->nextra++;
     }

@@ -154,8 +154,13 @@ cmd_nightly() {
         exit 7
     fi
 
-    local log
-    log=$ROOT/var/log/nightly-$(date +%Y%m%d-%H%M%S).log
+    local log stamp n=1
+    stamp=$(date +%Y%m%d-%H%M%S)
+    log=$ROOT/var/log/nightly-$stamp.log
+    while [ -e "$log" ]; do             # two runs in one second: keep both logs
+        n=$((n + 1))
+        log=$ROOT/var/log/nightly-$stamp-$n.log
+    done
     local rc=0
     {
         echo "# crmerge nightly: $(date -Is) host $(uname -n) config $config"

@@ -52,8 +52,15 @@ static int in_list(const struct word *w, const char *const *list)
 
 static int is_prefix(const struct word *w)
 {
-    static const char *const list[] = { "mr", "mrs", "ms", "miss", "dr", "prof", "herr",
-                                         "frau", NULL };
+    static const char *const list[] = { "mr", "mrs", "ms", "mx", "miss", "dr", "prof",
+                                         "herr", "frau", "sir", "dame", "rev", NULL };
+    /* German academic and engineering degrees written before the name, where dots
+     * sit inside the word: "Dipl.-Ing.", "Dr.-Ing.", "Dipl.-Kfm." */
+    static const char *const degrees[] = { "dipl-ing", "dr-ing", "dipl-kfm", "dipl-kff",
+                                           "dipl-inf", "dipl-phys", "dipl-math", "mag",
+                                           NULL };
+    if (in_list(w, degrees))
+        return 1;
     /* "Dr" and "Dr." but not "D.r." */
     return memchr(w->s, '.', w->n ? w->n - 1 : 0) == NULL && in_list(w, list);
 }

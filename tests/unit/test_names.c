@@ -52,6 +52,8 @@ TEST(honorifics_and_suffixes)
         { "Frau Eva Schulz",         "Frau", "Eva", NULL, "Schulz", NULL },
         { "Herr Meier",              "Herr", NULL, NULL, "Meier", NULL },
         { "Dr. Cole",                "Dr.", NULL, NULL, "Cole", NULL },
+        { "Dipl.-Ing. Frank Krause", "Dipl.-Ing.", "Frank", NULL, "Krause", NULL },
+        { "Prof. Dr.-Ing. Eva Braun", "Prof. Dr.-Ing.", "Eva", NULL, "Braun", NULL },
         { "Miss Ann Cole",           "Miss", "Ann", NULL, "Cole", NULL },
         { "John Smith III",          NULL, "John", NULL, "Smith", "III" },
         { "Ann Cole Jr. PhD",        NULL, "Ann", NULL, "Cole", "Jr. PhD" },

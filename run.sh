@@ -121,7 +121,11 @@ cmd_demo() {
 cmd_demo_stop() {
     cd "$ROOT"
     . tests/pg.sh
-    pg_stop "$DEMO_PG_DIR" && echo "demo: PostgreSQL in $DEMO_PG_DIR stopped"
+    if pg_running "$DEMO_PG_DIR"; then
+        pg_stop "$DEMO_PG_DIR" && echo "demo: PostgreSQL in $DEMO_PG_DIR stopped"
+    else
+        echo "demo: no PostgreSQL running in $DEMO_PG_DIR"
+    fi
 }
 
 # ---- test ----------------------------------------------------------------------------

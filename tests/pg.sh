@@ -3,7 +3,9 @@
 #   . tests/pg.sh
 #   pg_start DIR PORT     # init (first time) and start a cluster in DIR; reuse a running one
 #   psql_q "SELECT 1"     # psql -XAtq -v ON_ERROR_STOP=1 against it; prints the result
-#   pg_stop DIR           # fast shutdown
+#   pg_stop DIR           # fast shutdown (quiet, status 0, when nothing runs)
+#   pg_running DIR        # status 0 when the cluster of DIR is running
+#   pg_createdb NAME / pg_dropdb NAME   # on the running server (after pg_start)
 #
 # pg_start exports, for crmerge (libpq), psql and the scripts:
 #   PGHOST      the server's private unix-socket directory (DIR/sock)
@@ -235,17 +237,33 @@ pg_dropdb() {
     pg__psql_admin "$1" 'DROP DATABASE IF EXISTS :"db" WITH (FORCE)' >/dev/null
 }
 
-# pg_stop DIR — fast shutdown of the cluster pg_start DIR started; quiet if none runs.
-pg_stop() {
-    if [ $# -ne 1 ]; then echo "usage: pg_stop DIR" >&2; return 2; fi
+# pg__cluster DIR — where pg_start DIR put the cluster (follows DIR/RELOCATED).
+pg__cluster() {
     local dir
     dir=$(realpath -m -- "$1") || return 1
-    pg__bin || return 1
     if [ -f "$dir/RELOCATED" ]; then
         dir=$(cat "$dir/RELOCATED")
     elif [ ! -d "$dir/data" ]; then
         dir=$(pg__resolve "$dir" 2>/dev/null)
     fi
+    printf '%s\n' "$dir"
+}
+
+# pg_running DIR — succeeds when the cluster of pg_start DIR is running.
+pg_running() {
+    local dir
+    pg__bin || return 1
+    dir=$(pg__cluster "$1") || return 1
+    [ -f "$dir/data/PG_VERSION" ] &&
+        pg__as "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1
+}
+
+# pg_stop DIR — fast shutdown of the cluster pg_start DIR started; quiet if none runs.
+pg_stop() {
+    if [ $# -ne 1 ]; then echo "usage: pg_stop DIR" >&2; return 2; fi
+    local dir
+    pg__bin || return 1
+    dir=$(pg__cluster "$1") || return 1
     [ -f "$dir/data/PG_VERSION" ] || return 0
     if pg__as "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
         pg__as "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null \

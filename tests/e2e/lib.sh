@@ -31,6 +31,9 @@ cd "$ROOT" || exit 1
 # shellcheck source=../pg.sh
 . "$ROOT/tests/pg.sh"
 
+[ -n "${PGHOST:-}" ] ||
+    echo "# $T_NAME: PGHOST is not set; run e2e scripts through tests/run_all.sh $0" >&2
+
 tmpdir=$(mktemp -d "${TMPDIR:-/tmp}/crmerge-e2e-$T_NAME.XXXXXX") || exit 1
 chmod 755 "$tmpdir"     # files here may be read by the server (COPY FROM) as postgres
 

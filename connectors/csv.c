@@ -335,8 +335,10 @@ enum skip_state { SK_FIELD, SK_UNQUOTED, SK_QUOTED, SK_QUOTE, SK_CR };
 
 struct skip {
     long lines;            /* line ends passed inside quotes */
-    int eof_in_quote;      /* the input ended inside a quoted field */
-    uint64_t first_nl;     /* stream offset after the first line end passed, 0 = none */
+    int bad_quote;         /* a quote ran to the end of the input, or a closing quote
+                              was followed by text */
+    uint64_t first_nl;     /* stream offset after the record's first line end, 0 = not
+                              known yet (the caller sets it when it knows) */
 };
 
 static void keep_rawcut(struct csv *c)
@@ -348,12 +350,12 @@ static void keep_rawcut(struct csv *c)
 
 /* Skip the rest of a record from window offset i, reading on chunk by chunk and keeping
  * nothing. With line_only, quotes mean nothing: the first line end ends it. Leaves
- * c->pos after the record's line end. */
+ * c->pos after the record's line end, except when a bad quote is found and the
+ * record's first line end is known: then the caller goes back there. */
 static enum cm_status skip_rest(struct csv *c, size_t i, enum skip_state st, int line_only,
                                 struct skip *s, char *err)
 {
     int prev_cr = 0;
-    memset(s, 0, sizeof *s);
     for (;;) {
         const char *p = c->win.data;
         size_t n = c->win.len;
@@ -386,15 +388,22 @@ static enum cm_status skip_rest(struct csv *c, size_t i, enum skip_state st, int
             }
             if (line_only)
                 continue;
-            if (ch == c->delim)
+            if (ch == c->delim) {
                 st = SK_FIELD;
-            else if (ch == '"' && (st == SK_FIELD || st == SK_QUOTE))
+            } else if (ch == '"' && (st == SK_FIELD || st == SK_QUOTE)) {
                 st = SK_QUOTED;                       /* opens, or "" inside quotes */
-            else
+            } else if (st == SK_QUOTE) {              /* text after a closing quote */
+                s->bad_quote = 1;
+                if (s->first_nl)
+                    return CM_OK;
+                line_only = 1;                        /* one long line: skip it */
+            } else {
                 st = SK_UNQUOTED;
+            }
         }
         if (c->eof) {
-            s->eof_in_quote = st == SK_QUOTED && !line_only;
+            if (st == SK_QUOTED && !line_only)
+                s->bad_quote = 1;
             c->pos = n;
             return CM_OK;
         }
@@ -448,21 +457,18 @@ static enum outcome reject_skipped(struct csv *c, enum pres pr, struct reject *r
 {
     struct prec r = c->r;
     long line = c->line;
-    uint64_t first_nl = r.first_nl ? c->win_off + r.first_nl : 0;
+    struct skip s = { 0, 0, r.first_nl ? c->win_off + r.first_nl : 0 };
     keep_rawcut(c);
     enum skip_state st = r.in_quote ? SK_QUOTED : SK_UNQUOTED;
-    struct skip s;
     enum cm_status rc = skip_rest(c, r.stop, st, pr == P_UNBALANCED_LONG, &s, err);
     if (rc)
         return O_ERROR;
-    if (!first_nl)
-        first_nl = s.first_nl;
-    if (pr == P_UNBALANCED_LONG || s.eof_in_quote) {
-        /* the quote never closed: only the first line is bad */
+    if (pr == P_UNBALANCED_LONG || s.bad_quote) {
+        /* only the record's first line is bad: parse on after it */
         snprintf(rej->reason, sizeof rej->reason, "line %ld: unbalanced quote", line);
         cut_at_line_end(c);
-        if (s.eof_in_quote && first_nl) {
-            rc = restart_at(c, first_nl, err);
+        if (s.bad_quote && s.first_nl) {
+            rc = restart_at(c, s.first_nl, err);
             if (rc)
                 return O_ERROR;
         }
@@ -725,9 +731,6 @@ static enum cm_status read_header(struct csv *c, const json_t *columns, char *er
         return CM_OK;                                 /* an empty file */
     if (o == O_REJECT)
         return cm_fail(err, CM_ERR_INPUT, "%s: bad header: %s", c->file, rej.reason);
-    if (c->r.nfields > CSV_MAX_FIELDS)
-        return cm_fail(err, CM_ERR_INPUT, "%s: header has more than %d fields", c->file,
-                       CSV_MAX_FIELDS);
     return set_names(c, c->r.nf, columns, 1, err);
 }
 

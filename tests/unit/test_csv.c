@@ -300,6 +300,36 @@ TEST(unbalanced_quote_far_from_end_goes_back_for_the_good_lines)
     check_unbalanced_far_from_end(1);
 }
 
+TEST(bad_quote_found_while_skipping_an_oversized_field)
+{
+    char path[128];
+    temp_path(path, sizeof path, "skipquote.csv");
+    char a[101], b[101];
+    memset(a, 'A', 100);
+    memset(b, 'B', 100);
+    a[100] = b[100] = '\0';
+    struct buf in = BUF_INIT(0);
+    /* the quote closes on the next line, followed by text: line 3 alone is bad */
+    buf_printf(&in, "id,notes\n1,ok\n2,\"%s\n%s\"junk,x\n3,fine\n4,fine\n", a, b);
+    write_file(path, in.data, in.len);
+    CHECK_TRANSCRIPT(path, "{\"max_field_bytes\": 64}",
+        "2: 1|ok\n"
+        "R3: line 3: unbalanced quote\n"
+        "R4: field 1 exceeds max_field_bytes (64) at line 4\n"
+        "5: 3|fine\n"
+        "6: 4|fine\n");
+    /* the same on one line: the line is skipped */
+    buf_reset(&in);
+    buf_printf(&in, "id,notes\n1,ok\n2,\"%s\"junk,x\n3,fine\n", a);
+    write_file(path, in.data, in.len);
+    CHECK_TRANSCRIPT(path, "{\"max_field_bytes\": 64}",
+        "2: 1|ok\n"
+        "R3: line 3: unbalanced quote\n"
+        "4: 3|fine\n");
+    unlink(path);
+    buf_free(&in);
+}
+
 /* ---- delimiters --------------------------------------------------------------- */
 
 TEST(delimiter_is_sniffed)
@@ -400,12 +430,31 @@ TEST(other_iconv_code_page_and_bytes_it_cannot_map)
                      "sources[0].encoding: unknown encoding \"klingon\"");
 }
 
+TEST(invalid_utf16_rejects_its_record)
+{
+    char path[128];
+    temp_path(path, sizeof path, "lone16.csv");
+    /* UTF-16LE: "Name\r\n" "a" D800 "b\r\n" "ok\r\n" — a lone high surrogate on line 2 */
+    const char bytes[] = "\xff\xfe" "N\0a\0m\0e\0\r\0\n\0" "a\0\x00\xd8" "b\0\r\0\n\0"
+                         "o\0k\0\r\0\n\0";
+    write_file(path, bytes, sizeof bytes - 1);
+    CHECK_TRANSCRIPT(path, NULL,
+        "R2: line 2: invalid utf-16le in field 1 (Name) at byte offset 1\n"
+        "3: ok\n");
+    unlink(path);
+}
+
 /* ---- line ends and blank lines -------------------------------------------------- */
 
 TEST(cr_only_and_mixed_line_ends)
 {
     CHECK_TRANSCRIPT(FX "cr_only.csv", NULL, "2: c|d\n3: e|f\n");
     CHECK_TRANSCRIPT(FX "mixed_eol.csv", NULL, "2: 1|2\n3: 3|4\n4: 5|6\n6: 7|8\n");
+    char path[128];
+    temp_path(path, sizeof path, "ctrlz.csv");
+    write_file(path, "a,b\r\n1,2\r\n\x1a", 11);     /* DOS end-of-file mark */
+    CHECK_TRANSCRIPT(path, NULL, "2: 1|2\n");
+    unlink(path);
 }
 
 /* ---- gzip and the input cap ------------------------------------------------------ */
@@ -645,6 +694,7 @@ int main(void)
     RUN(unbalanced_quote_rejects_only_its_line);
     RUN(quote_open_to_end_of_file_rejects_only_its_line);
     RUN(unbalanced_quote_far_from_end_goes_back_for_the_good_lines);
+    RUN(bad_quote_found_while_skipping_an_oversized_field);
     RUN(delimiter_is_sniffed);
     RUN(delimiter_forced_by_option);
     RUN(utf8_bom_is_stripped_from_the_first_header);
@@ -654,6 +704,7 @@ int main(void)
     RUN(latin1_forced_maps_0x80_to_0x9f_to_controls);
     RUN(invalid_utf8_line_rejected_neighbours_kept);
     RUN(other_iconv_code_page_and_bytes_it_cannot_map);
+    RUN(invalid_utf16_rejects_its_record);
     RUN(cr_only_and_mixed_line_ends);
     RUN(gzip_found_by_magic_bytes);
     RUN(max_input_bytes_caps_decompressed_input);

@@ -66,12 +66,18 @@ static long long cell_ll(PGresult *res, int row, int col)
 }
 
 /* Inject a failure at a named publish step, for the tests that prove a failed
- * publish leaves the previous view intact: CRMERGE_FAULT=<step>. */
-static enum cm_status fault_point(const char *step, char *err)
+ * publish leaves the previous view intact: CRMERGE_FAULT=<step> fails there;
+ * CRMERGE_FAULT=sleep_<step> holds the transaction open there for 5 s, so a test can
+ * kill the connection mid-publish. Test-only; documented in tests/README.md. */
+static enum cm_status fault_point(struct pg_target *t, const char *step, char *err)
 {
     const char *f = getenv("CRMERGE_FAULT");
-    if (f && strcmp(f, step) == 0)
+    if (!f)
+        return CM_OK;
+    if (strcmp(f, step) == 0)
         return cm_fail(err, CM_ERR_DB, "publish: injected fault at %s (CRMERGE_FAULT)", step);
+    if (strncmp(f, "sleep_", 6) == 0 && strcmp(f + 6, step) == 0)
+        return exec(t, "SELECT pg_sleep(5)", "publish", err);
     return CM_OK;
 }
 
@@ -641,7 +647,7 @@ enum cm_status pgt_publish(struct pg_target *t, long long run_id,
                               &out->records_unchanged, err);
     if (!rc) rc = exec_params(t, SQL_UPSERT_RECORDS, 1, p1, "publish: source records",
                               NULL, err);
-    if (!rc) rc = fault_point("after_records", err);
+    if (!rc) rc = fault_point(t, "after_records", err);
     if (!rc) rc = count_query(t, SQL_MARK_DELETED, 2, p2, "publish: deleted records",
                               &out->records_deleted, NULL, NULL, err);
     if (!rc) rc = exec(t, SQL_ASSIGN, "publish: assign customer ids", err);
@@ -657,7 +663,7 @@ enum cm_status pgt_publish(struct pg_target *t, long long run_id,
         "SELECT (SELECT count(*) FROM stage_assign),"
         " (SELECT count(*) FROM customer WHERE retired_run IS NULL)", 0, NULL,
         "publish: totals", &out->clusters, &out->customers_total, NULL, err);
-    if (!rc) rc = fault_point("before_commit", err);
+    if (!rc) rc = fault_point(t, "before_commit", err);
     buf_free(&arr);
     return rc;
 }

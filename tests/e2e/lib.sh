@@ -140,3 +140,15 @@ skip() {
     echo "ok $1 # SKIP ${2:-}"
     e2e__passed=$((e2e__passed + 1))
 }
+
+# check_last NAME PATTERN — ok if the output of the previous check* command matches
+# PATTERN (grep -E). For asserting on a command that was expected to fail.
+check_last() {
+    if grep -Eq -- "$2" "$tmpdir/last.out"; then
+        ok "$1"
+    else
+        not_ok "$1" "the last command's output does not match /$2/"
+        e2e__detail "$tmpdir/last.out"
+        return 1
+    fi
+}

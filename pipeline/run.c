@@ -203,6 +203,17 @@ enum cm_status pipeline_run(const struct config *cfg, FILE *out, char *err)
         goto done;
     }
 
+    /* every source opens and its layout loads before the database is touched */
+    for (size_t i = 0; i < cfg->nsources; i++) {
+        char serr[CM_ERRBUF] = "";
+        rc = extract_probe(&cfg->sources[i], &stats[i], serr);
+        if (rc) {
+            rc = rc == CM_ERR_CONFIG ? CM_ERR_CONFIG : CM_ERR_INPUT;
+            cm_fail(err, rc, "%s", serr);
+            goto done;
+        }
+    }
+
     rc = pgt_connect(cfg->schema, &r.pg, err);
     if (!rc) rc = pgt_lock(r.pg, cfg->lock_wait_seconds, err);
     int applied = 0;

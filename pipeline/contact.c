@@ -24,6 +24,13 @@ int phone_type_parse(const char *name, enum phone_type *out)
     return -1;
 }
 
+/* 1 for the bytes a JSON string must escape: controls, '"' and '\\' */
+static const unsigned char needs_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, ['\\'] = 1,
+};
+
 enum cm_status json_add_string(struct buf *out, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -34,7 +41,7 @@ enum cm_status json_add_string(struct buf *out, const char *s, size_t len)
     size_t start = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)s[i];
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
+        if (!needs_escape[ch])
             continue;
         rc = buf_add(out, s + start, i - start);
         if (rc)
@@ -70,11 +77,21 @@ static enum cm_status add_opt(struct buf *out, const char *s)
     return json_add_string(out, s, strlen(s));
 }
 
+/* ,"key":value — no printf: this runs for every field of every record */
 static enum cm_status add_key(struct buf *out, const char *key, const char *value)
 {
-    enum cm_status rc = buf_printf(out, ",\"%s\":", key);
+    size_t n = strlen(key);
+    enum cm_status rc = buf_grow(out, n + 4);
     if (rc)
         return rc;
+    char *p = out->data + out->len;
+    p[0] = ',';
+    p[1] = '"';
+    memcpy(p + 2, key, n);
+    p[n + 2] = '"';
+    p[n + 3] = ':';
+    out->len += n + 4;
+    out->data[out->len] = '\0';
     return add_opt(out, value);
 }
 
@@ -125,9 +142,9 @@ enum cm_status contact_to_json(const struct contact *c, struct buf *out)
     }
     if (!rc) rc = buf_addstr(out, "],\"phones\":[");
     for (size_t i = 0; !rc && i < c->nphones; i++) {
-        rc = buf_printf(out, "%s{\"type\":\"%s\",\"number\":", i ? "," : "",
-                        phone_type_name(c->phones[i].type));
-        if (!rc) rc = add_opt(out, c->phones[i].number);
+        rc = buf_addstr(out, i ? ",{\"type\":" : "{\"type\":");
+        if (!rc) rc = add_opt(out, phone_type_name(c->phones[i].type));
+        if (!rc) rc = add_key(out, "number", c->phones[i].number);
         if (!rc) rc = buf_addch(out, '}');
     }
     if (!rc) rc = buf_addstr(out, "],\"addresses\":[");

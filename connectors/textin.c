@@ -1,6 +1,7 @@
 /* textin.c — file / gzip input, BOM and UTF-16 handling, per-record decoding
  * (see textin.h). Borrows zlib (gzread reads plain and gzip files alike) and glibc
- * iconv (one descriptor per file for UTF-16, one for a legacy code page). */
+ * iconv (one descriptor per file for UTF-16, one for a legacy code page; a single-byte
+ * page is asked once per byte value at open and then decoded from that table). */
 #include "connectors/textin.h"
 
 #include <errno.h>
@@ -40,6 +41,9 @@ struct textin {
 
     enum ti_enc enc;            /* how records are decoded */
     iconv_t rec_cd;             /* TI_LEGACY */
+    int single_byte;            /* rec_cd is a single-byte code page, tabled below */
+    unsigned char sb_len[256];  /* UTF-8 length of each byte, 0 = not in the page */
+    char sb_utf8[256][4];
     char name[64];              /* encoding label */
     const char *how;
     struct buf dec;             /* textin_decode output */
@@ -303,6 +307,31 @@ static void set_name(struct textin *ti, const char *name, const char *how)
     ti->how = how;
 }
 
+/* A single-byte, ASCII-compatible code page (windows-1252, latin1, cp850...) is a table
+ * of 256 entries: ask iconv for each byte once instead of calling it per record.
+ * Returns 0 for anything else (multi-byte, stateful): those stay per-record iconv. */
+static int table_code_page(struct textin *ti)
+{
+    for (int b = 0; b < 256; b++) {
+        char in = (char)b, out[8];
+        char *ip = &in, *op = out;
+        size_t il = 1, ol = sizeof out;
+        iconv(ti->rec_cd, NULL, NULL, NULL, NULL);
+        if (iconv(ti->rec_cd, &ip, &il, &op, &ol) == (size_t)-1) {
+            if (errno != EILSEQ)
+                return 0;               /* EINVAL: the start of a longer sequence */
+            ti->sb_len[b] = 0;
+            continue;
+        }
+        size_t n = (size_t)(op - out);
+        if (n == 0 || n > 4 || (b < 0x80 && (n != 1 || out[0] != (char)b)))
+            return 0;                   /* stateful, or not ASCII-compatible */
+        ti->sb_len[b] = (unsigned char)n;
+        memcpy(ti->sb_utf8[b], out, n);
+    }
+    return 1;
+}
+
 static enum cm_status open_legacy(struct textin *ti, const char *iconv_name,
                                   const char *label, const char *how)
 {
@@ -312,6 +341,7 @@ static enum cm_status open_legacy(struct textin *ti, const char *iconv_name,
     if (ti->rec_cd == NO_CD)
         return CM_ERR_CONFIG;
     ti->enc = TI_LEGACY;
+    ti->single_byte = table_code_page(ti);
     set_name(ti, label, how);
     return CM_OK;
 }
@@ -497,9 +527,40 @@ void textin_close(struct textin *ti)
 
 /* ---- records --------------------------------------------------------------- */
 
+static enum cm_status convert_table(struct textin *ti, const char *in, size_t len,
+                                    const char **out, size_t *out_len, size_t *bad)
+{
+    buf_reset(&ti->dec);
+    enum cm_status rc = buf_grow(&ti->dec, len * 4 + 1);
+    if (rc)
+        return rc;
+    char *o = ti->dec.data;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c < 0x80) {
+            *o++ = (char)c;
+            continue;
+        }
+        size_t n = ti->sb_len[c];
+        if (n == 0) {
+            *bad = i;
+            return CM_ERR_INPUT;
+        }
+        memcpy(o, ti->sb_utf8[c], 4);
+        o += n;
+    }
+    ti->dec.len = (size_t)(o - ti->dec.data);
+    ti->dec.data[ti->dec.len] = '\0';
+    *out = ti->dec.data;
+    *out_len = ti->dec.len;
+    return CM_OK;
+}
+
 static enum cm_status convert(struct textin *ti, const char *in, size_t len,
                               const char **out, size_t *out_len, size_t *bad)
 {
+    if (ti->single_byte)
+        return convert_table(ti, in, len, out, out_len, bad);
     buf_reset(&ti->dec);
     enum cm_status rc = buf_grow(&ti->dec, len * 3 + 16);
     if (rc)

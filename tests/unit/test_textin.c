@@ -44,7 +44,7 @@ TEST(utf8_valid_prefix_rejects_what_utf8_forbids)
         { "\xe2\x82\xac 5", 5 },                    /* € */
         { "\xf0\x9f\x98\x80", 4 },                  /* U+1F600 */
         { "Ren\xe9,Paris", 3 },                     /* a cp1252 byte */
-        { "a\xc0\xaf" "b", 1 },                       /* overlong '/' */
+        { "a\xc0\xaf" "b", 1 },                     /* overlong '/' */
         { "a\xe0\x80\xaf", 1 },                     /* overlong, 3 bytes */
         { "ab\xed\xa0\x80", 2 },                    /* a UTF-16 surrogate */
         { "\xf4\x90\x80\x80", 0 },                  /* above U+10FFFF */
@@ -177,6 +177,15 @@ TEST(decode_auto_decides_once)
     CHECK_INT(textin_decode(ti, "\xe9\0\x80", 3, &out, &len, &bad), CM_OK);
     CHECK_INT(len, 5);
     CHECK(memcmp(out, "\xc3\xa9\0\xc2\x80", 5) == 0);
+    textin_close(ti);
+
+    /* a multi-byte legacy page goes through iconv record by record */
+    CHECK_INT(textin_open(&ti, path, "shift_jis", 0, err), CM_OK);
+    CHECK_INT(textin_decode(ti, "\x93\xfa\x96\x7b,a", 6, &out, &len, &bad), CM_OK);
+    CHECK_INT(len, 8);
+    CHECK(memcmp(out, "\xe6\x97\xa5\xe6\x9c\xac,a", 8) == 0);
+    CHECK_INT(textin_decode(ti, "ab\x93", 3, &out, &len, &bad), CM_ERR_INPUT);
+    CHECK_INT(bad, 2);
     textin_close(ti);
     unlink(path);
 }

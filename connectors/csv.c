@@ -18,10 +18,11 @@
  *   max_input_bytes   0 (no cap): decompressed bytes; more ends the source
  *
  * Reading: bytes come into one window buffer in large chunks; a record is parsed where
- * it lies (stop bytes found with a lookup table), field values are copied once into a
- * reused value buffer, NUL-terminated. A record that does not fit in the window moves to
- * its front and more is read behind it; the window never grows past max_record_bytes
- * plus one chunk. A record over a limit is skipped chunk by chunk, never buffered.
+ * it lies (the next quote, delimiter, CR, LF or NUL found eight bytes at a time), field
+ * values are copied once into a reused value buffer, NUL-terminated; nothing is
+ * allocated per record. A record that does not fit in the window moves to its front and
+ * more is read behind it; the window never grows past max_record_bytes plus two chunks.
+ * A record over a limit is skipped chunk by chunk, never buffered.
  * A record with a bad quote is rejected as its first physical line only, and parsing
  * starts again after that line, from the window or, if the window no longer holds it,
  * by seeking the input back. */

@@ -464,7 +464,7 @@ static enum outcome reject_first_line(struct csv *c, struct reject *rej)
     long line = c->line;
     const char *raw = c->win.data + c->pos;
     size_t body = r->first_nl ? r->first_body : c->win.len;
-    snprintf(rej->reason, sizeof rej->reason, "line %ld: unbalanced quote", line);
+    snprintf(rej->reason, sizeof rej->reason, "unbalanced quote");
     c->pos = r->first_nl ? r->first_nl : c->win.len;
     c->line++;
     return reject(rej, c, line, line, raw, body - (size_t)(raw - c->win.data));
@@ -494,7 +494,7 @@ static enum outcome reject_skipped(struct csv *c, enum pres pr, struct reject *r
         return O_ERROR;
     if (pr == P_UNBALANCED_LONG || s.bad_quote) {
         /* only the record's first line is bad: parse on after it */
-        snprintf(rej->reason, sizeof rej->reason, "line %ld: unbalanced quote", line);
+        snprintf(rej->reason, sizeof rej->reason, "unbalanced quote");
         cut_at_line_end(c);
         if (s.bad_quote && s.first_nl) {
             rc = restart_at(c, s.first_nl, err);
@@ -506,11 +506,10 @@ static enum outcome reject_skipped(struct csv *c, enum pres pr, struct reject *r
     }
     if (pr == P_FIELD_BIG)
         snprintf(rej->reason, sizeof rej->reason,
-                 "field %zu exceeds max_field_bytes (%zu) at line %ld", r.big_field,
-                 c->max_field, line);
+                 "field %zu exceeds max_field_bytes (%zu)", r.big_field, c->max_field);
     else
         snprintf(rej->reason, sizeof rej->reason,
-                 "record exceeds max_record_bytes (%zu) at line %ld", c->max_record, line);
+                 "record exceeds max_record_bytes (%zu)", c->max_record);
     long line_end = line + r.inner + s.lines;
     c->line = line_end + 1;
     return reject(rej, c, line, line_end, c->rawcut, c->rawcut_len);
@@ -541,12 +540,12 @@ static int decode_record(struct csv *c, long line, struct reject *rej, char *err
             snprintf(col, sizeof col, " (%.256s)", name);
         if (textin_is_utf8(c->ti))
             snprintf(rej->reason, sizeof rej->reason,
-                     "line %ld: invalid %s in field %zu%s at byte offset %zu", line,
+                     "invalid %s in field %zu%s at byte offset %zu",
                      textin_encoding(c->ti), k + 1, col, off);
         else
             snprintf(rej->reason, sizeof rej->reason,
-                     "line %ld: byte 0x%02x in field %zu%s at byte offset %zu is not "
-                     "valid %s", line, (unsigned char)c->vals.data[bad], k + 1, col, off,
+                     "byte 0x%02x in field %zu%s at byte offset %zu is not "
+                     "valid %s", (unsigned char)c->vals.data[bad], k + 1, col, off,
                      textin_encoding(c->ti));
         return 0;
     }
@@ -614,13 +613,13 @@ static enum outcome read_record(struct csv *c, struct raw_record *rec, struct re
         c->pos = r->end;
         c->line = line_end + 1;
         if (r->nul_field) {
-            snprintf(rej->reason, sizeof rej->reason, "line %ld: NUL byte in field %zu",
-                     line, r->nul_field);
+            snprintf(rej->reason, sizeof rej->reason, "NUL byte in field %zu",
+                     r->nul_field);
             return reject(rej, c, line, line_end, raw, raw_len);
         }
         if (r->nfields > CSV_MAX_FIELDS) {
-            snprintf(rej->reason, sizeof rej->reason, "line %ld: more than %d fields",
-                     line, CSV_MAX_FIELDS);
+            snprintf(rej->reason, sizeof rej->reason, "more than %d fields",
+                     CSV_MAX_FIELDS);
             return reject(rej, c, line, line_end, raw, raw_len);
         }
         if (r->nfields == 1 && raw_len == 1 && raw[0] == '\x1a' && c->eof &&
@@ -633,8 +632,8 @@ static enum outcome read_record(struct csv *c, struct raw_record *rec, struct re
             int empty_extra = r->nfields > c->ncols && k == r->nfields;
             int padded = r->nfields < c->ncols && c->pad;
             if (!empty_extra && !padded) {
-                snprintf(rej->reason, sizeof rej->reason, "line %ld: %zu fields, %s %zu",
-                         line, r->nfields, c->header ? "header has" : "expected",
+                snprintf(rej->reason, sizeof rej->reason, "%zu fields, %s %zu",
+                         r->nfields, c->header ? "header has" : "expected",
                          c->ncols);
                 return reject(rej, c, line, line_end, raw, raw_len);
             }

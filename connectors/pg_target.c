@@ -117,7 +117,10 @@ enum cm_status pgt_connect(const char *schema, struct pg_target **out, char *err
     }
     char sql[256];
     snprintf(sql, sizeof sql, "SET search_path TO %s", t->schema_ident);
-    enum cm_status rc = exec(t, "SET client_min_messages TO warning", "session setup", err);
+    /* temp_buffers must be set before the session's first temporary table: staging
+     * a million rows through the default 8 MB spills to disk */
+    enum cm_status rc = exec(t, "SET client_min_messages TO warning;"
+                                "SET temp_buffers TO '256MB'", "session setup", err);
     if (!rc)
         rc = exec(t, sql, "session setup", err);
     if (rc) {
@@ -399,10 +402,14 @@ enum cm_status pgt_stage_begin(struct pg_target *t, char *err)
 {
     enum cm_status rc = exec(t,
         "BEGIN;"
+        "SET LOCAL work_mem TO '256MB';"
+        "SET LOCAL maintenance_work_mem TO '256MB';"
         "CREATE TEMP TABLE stage_record ("
         " rec_no integer NOT NULL, source text NOT NULL, source_key text NOT NULL,"
         " key_derived boolean NOT NULL, content_hash text NOT NULL,"
-        " canonical jsonb NOT NULL, location text) ON COMMIT DROP;"
+        " canonical jsonb NOT NULL, location text, source_updated text,"
+        " display_name text, given_name text, family_name text, company text,"
+        " email text, phone text, city text, country text) ON COMMIT DROP;"
         "CREATE TEMP TABLE stage_cluster ("
         " rec_no integer NOT NULL, cluster integer NOT NULL) ON COMMIT DROP",
         "staging", err);
@@ -411,11 +418,31 @@ enum cm_status pgt_stage_begin(struct pg_target *t, char *err)
     t->in_publish = 1;
     rc = copy_begin(&t->copy, t->conn,
                     "COPY stage_record (rec_no, source, source_key, key_derived, "
-                    "content_hash, canonical, location) FROM STDIN", err);
+                    "content_hash, canonical, location, source_updated, display_name, "
+                    "given_name, family_name, company, email, phone, city, country) "
+                    "FROM STDIN", err);
     if (rc)
         return rc;
     t->copy_open = 1;
     return CM_OK;
+}
+
+/* "Given Family", else the full name, else the company, else the first e-mail */
+static enum cm_status copy_display_name(struct copy_writer *w, const struct contact *c,
+                                        char *err)
+{
+    if (c->given_name && c->family_name) {
+        char name[512];
+        int n = snprintf(name, sizeof name, "%s %s", c->given_name, c->family_name);
+        if (n > 0 && (size_t)n < sizeof name)
+            return copy_field(w, name, (size_t)n, err);
+    }
+    const char *name = c->full_name ? c->full_name
+                     : c->family_name ? c->family_name
+                     : c->given_name ? c->given_name
+                     : c->company ? c->company
+                     : c->nemails ? c->emails[0] : NULL;
+    return copy_fieldz(w, name, err);
 }
 
 enum cm_status pgt_stage_record(struct pg_target *t, uint32_t rec_no,
@@ -432,6 +459,17 @@ enum cm_status pgt_stage_record(struct pg_target *t, uint32_t rec_no,
     if (!rc) rc = copy_fieldz(w, content_hash, err);
     if (!rc) rc = copy_field(w, json, json_len, err);
     if (!rc) rc = copy_fieldz(w, location, err);
+    /* the display fields of the golden record, so publish needs no JSON access */
+    const struct contact_address *addr = c->naddresses ? &c->addresses[0] : NULL;
+    if (!rc) rc = copy_fieldz(w, c->source_updated, err);
+    if (!rc) rc = copy_display_name(w, c, err);
+    if (!rc) rc = copy_fieldz(w, c->given_name, err);
+    if (!rc) rc = copy_fieldz(w, c->family_name, err);
+    if (!rc) rc = copy_fieldz(w, c->company, err);
+    if (!rc) rc = copy_fieldz(w, c->nemails ? c->emails[0] : NULL, err);
+    if (!rc) rc = copy_fieldz(w, c->nphones ? c->phones[0].number : NULL, err);
+    if (!rc) rc = copy_fieldz(w, addr ? addr->city : NULL, err);
+    if (!rc) rc = copy_fieldz(w, addr ? addr->country : NULL, err);
     if (!rc) rc = copy_end_row(w, err);
     return rc;
 }
@@ -465,7 +503,8 @@ enum cm_status pgt_stage_clusters(struct pg_target *t, struct resolver *r, char 
     if (frc)
         return frc;
     return exec(t, "CREATE INDEX ON stage_record (rec_no); ANALYZE stage_record; "
-                   "ANALYZE stage_cluster", "staging", err);
+                   "CREATE INDEX ON stage_cluster (rec_no); ANALYZE stage_cluster",
+                "staging", err);
 }
 
 /* ---- publish -------------------------------------------------------------------- */
@@ -474,21 +513,25 @@ enum cm_status pgt_stage_clusters(struct pg_target *t, struct resolver *r, char 
  * people indistinguishable by the content a derived key is built from): the one
  * with the smallest content hash keeps the key, the others get "~<hash prefix>"
  * (and "~N" among byte-identical rows). Deterministic for a given set of rows,
- * whatever their order in the file. */
+ * whatever their order in the file. Only the repeated keys are ranked. */
 static const char SQL_DISAMBIGUATE[] =
-    "UPDATE stage_record s SET"
-    "  source_key = s.source_key || '~' || left(s.content_hash, 8)"
-    "     || CASE WHEN d.same > 1 THEN '~' || d.same ELSE '' END,"
-    "  canonical = jsonb_set(s.canonical, '{source_key}', to_jsonb(s.source_key || '~'"
-    "     || left(s.content_hash, 8) || CASE WHEN d.same > 1 THEN '~' || d.same ELSE '' END))"
-    " FROM (SELECT rec_no,"
-    "        row_number() OVER (PARTITION BY source, source_key"
-    "                           ORDER BY content_hash, rec_no) AS rank,"
-    "        row_number() OVER (PARTITION BY source, source_key, content_hash"
-    "                           ORDER BY rec_no) AS same"
-    "       FROM stage_record) d"
-    " WHERE s.rec_no = d.rec_no AND d.rank > 1";
+    "WITH d AS ("
+    "  SELECT rec_no, source_key || '~' || left(content_hash, 8)"
+    "         || CASE WHEN same > 1 THEN '~' || same ELSE '' END AS new_key"
+    "  FROM (SELECT rec_no, source_key, content_hash,"
+    "          row_number() OVER (PARTITION BY source, source_key"
+    "                             ORDER BY content_hash, rec_no) AS rank,"
+    "          row_number() OVER (PARTITION BY source, source_key, content_hash"
+    "                             ORDER BY rec_no) AS same"
+    "        FROM stage_record"
+    "        WHERE (source, source_key) IN (SELECT source, source_key FROM stage_record"
+    "                                       GROUP BY 1, 2 HAVING count(*) > 1)) ranked"
+    "  WHERE rank > 1)"
+    " UPDATE stage_record s SET source_key = d.new_key,"
+    "   canonical = jsonb_set(s.canonical, '{source_key}', to_jsonb(d.new_key))"
+    " FROM d WHERE s.rec_no = d.rec_no";
 
+/* new / changed (or back from deleted) / unchanged, before anything is written */
 static const char SQL_RECORD_COUNTS[] =
     "SELECT count(*) FILTER (WHERE r.source IS NULL),"
     "       count(*) FILTER (WHERE r.source IS NOT NULL AND (r.content_hash <> s.content_hash"
@@ -496,19 +539,24 @@ static const char SQL_RECORD_COUNTS[] =
     "       count(*) FILTER (WHERE r.content_hash = s.content_hash AND r.deleted_run IS NULL)"
     " FROM stage_record s LEFT JOIN source_record r USING (source, source_key)";
 
-static const char SQL_UPSERT_RECORDS[] =
-    "INSERT INTO source_record AS r (source, source_key, key_derived, content_hash,"
+/* Records seen before: last seen now; content replaced only where its hash changed. */
+static const char SQL_UPDATE_RECORDS[] =
+    "UPDATE source_record r SET last_seen_run = $1, location = s.location,"
+    "  deleted_run = NULL, key_derived = s.key_derived, content_hash = s.content_hash,"
+    "  canonical = CASE WHEN r.content_hash = s.content_hash THEN r.canonical"
+    "                   ELSE s.canonical END,"
+    "  changed_run = CASE WHEN r.content_hash = s.content_hash AND r.deleted_run IS NULL"
+    "                     THEN r.changed_run ELSE $1 END"
+    " FROM stage_record s"
+    " WHERE r.source = s.source AND r.source_key = s.source_key";
+
+static const char SQL_INSERT_RECORDS[] =
+    "INSERT INTO source_record (source, source_key, key_derived, content_hash,"
     "  canonical, location, first_seen_run, last_seen_run, changed_run)"
     " SELECT source, source_key, key_derived, content_hash, canonical, location, $1, $1, $1"
-    " FROM stage_record"
-    " ON CONFLICT (source, source_key) DO UPDATE SET"
-    "  last_seen_run = $1, location = EXCLUDED.location, deleted_run = NULL,"
-    "  key_derived = EXCLUDED.key_derived,"
-    "  content_hash = EXCLUDED.content_hash,"
-    "  canonical = CASE WHEN r.content_hash = EXCLUDED.content_hash THEN r.canonical"
-    "                   ELSE EXCLUDED.canonical END,"
-    "  changed_run = CASE WHEN r.content_hash = EXCLUDED.content_hash"
-    "                      AND r.deleted_run IS NULL THEN r.changed_run ELSE $1 END";
+    " FROM stage_record s"
+    " WHERE NOT EXISTS (SELECT 1 FROM source_record r"
+    "                   WHERE r.source = s.source AND r.source_key = s.source_key)";
 
 static const char SQL_MARK_DELETED[] =
     "UPDATE source_record r SET deleted_run = $1"
@@ -517,7 +565,9 @@ static const char SQL_MARK_DELETED[] =
 
 /* Each cluster inherits the customer id most of its records carried (ties: the
  * oldest id); an id claimed by several clusters (a split) stays with the largest;
- * the rest get new ids, numbered in cluster order. */
+ * the rest get new ids, numbered in cluster order. The golden record for now: the
+ * display fields of the cluster's most recently edited record (ties: source, key);
+ * survivorship proper comes with the golden-record issue. */
 static const char SQL_ASSIGN[] =
     "CREATE TEMP TABLE stage_assign ON COMMIT DROP AS"
     " WITH size AS (SELECT cluster, count(*) AS n FROM stage_cluster GROUP BY cluster),"
@@ -529,61 +579,56 @@ static const char SQL_ASSIGN[] =
     "               ORDER BY cluster, n DESC, customer_id),"
     " kept AS (SELECT DISTINCT ON (p.customer_id) p.cluster, p.customer_id"
     "          FROM preferred p JOIN size USING (cluster)"
-    "          ORDER BY p.customer_id, size.n DESC, p.cluster)"
-    " SELECT size.cluster, size.n::integer AS n, kept.customer_id"
-    " FROM size LEFT JOIN kept USING (cluster);"
+    "          ORDER BY p.customer_id, size.n DESC, p.cluster),"
+    " golden AS (SELECT DISTINCT ON (c.cluster) c.cluster, s.rec_no"
+    "            FROM stage_cluster c JOIN stage_record s USING (rec_no)"
+    "            ORDER BY c.cluster, s.source_updated DESC NULLS LAST,"
+    "                     s.source, s.source_key)"
+    " SELECT size.cluster, size.n::integer AS n, kept.customer_id, golden.rec_no,"
+    "        kept.customer_id IS NULL AS is_new"
+    " FROM size JOIN golden USING (cluster) LEFT JOIN kept USING (cluster);"
     "UPDATE stage_assign a SET customer_id = f.id"
     " FROM (SELECT cluster, nextval('customer_id_seq') AS id"
     "       FROM (SELECT cluster FROM stage_assign WHERE customer_id IS NULL"
     "             ORDER BY cluster) o) f"
-    " WHERE a.cluster = f.cluster";
+    " WHERE a.cluster = f.cluster;"
+    "ANALYZE stage_assign";
 
-/* The golden record for the skeleton: the display fields of the cluster's most
- * recently updated record (ties: source, key), e-mail / phone / city the first
- * found in that record. Survivorship proper comes with the golden-record issue. */
-static const char SQL_UPSERT_CUSTOMERS[] =
-    "WITH golden AS ("
-    "  SELECT DISTINCT ON (c.cluster) a.customer_id, a.n, s.canonical AS j"
-    "  FROM stage_cluster c JOIN stage_record s USING (rec_no)"
-    "  JOIN stage_assign a USING (cluster)"
-    "  ORDER BY c.cluster, s.canonical->>'source_updated' DESC NULLS LAST,"
-    "           s.source, s.source_key),"
-    " up AS ("
-    "  INSERT INTO customer AS cu (customer_id, display_name, given_name, family_name,"
-    "    company, email, phone, city, country, record_count, created_run, updated_run)"
-    "  SELECT customer_id,"
-    "    coalesce(nullif(concat_ws(' ', j->>'given_name', j->>'family_name'), ''),"
-    "             j->>'full_name', j->>'company', j->'emails'->>0),"
-    "    j->>'given_name', j->>'family_name', j->>'company', j->'emails'->>0,"
-    "    j->'phones'->0->>'number', j->'addresses'->0->>'city',"
-    "    j->'addresses'->0->>'country', n, $1, $1"
-    "  FROM golden"
-    "  ON CONFLICT (customer_id) DO UPDATE SET"
-    "    display_name = EXCLUDED.display_name, given_name = EXCLUDED.given_name,"
-    "    family_name = EXCLUDED.family_name, company = EXCLUDED.company,"
-    "    email = EXCLUDED.email, phone = EXCLUDED.phone, city = EXCLUDED.city,"
-    "    country = EXCLUDED.country, record_count = EXCLUDED.record_count,"
-    "    updated_run = $1, retired_run = NULL"
-    "  WHERE (cu.display_name, cu.given_name, cu.family_name, cu.company, cu.email,"
-    "         cu.phone, cu.city, cu.country, cu.record_count, cu.retired_run)"
-    "        IS DISTINCT FROM"
-    "        (EXCLUDED.display_name, EXCLUDED.given_name, EXCLUDED.family_name,"
-    "         EXCLUDED.company, EXCLUDED.email, EXCLUDED.phone, EXCLUDED.city,"
-    "         EXCLUDED.country, EXCLUDED.record_count, NULL::bigint)"
-    "  RETURNING (xmax = 0) AS inserted)"
-    " SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up";
+static const char SQL_INSERT_CUSTOMERS[] =
+    "INSERT INTO customer (customer_id, display_name, given_name, family_name, company,"
+    "  email, phone, city, country, record_count, created_run, updated_run)"
+    " SELECT a.customer_id, s.display_name, s.given_name, s.family_name, s.company,"
+    "   s.email, s.phone, s.city, s.country, a.n, $1, $1"
+    " FROM stage_assign a JOIN stage_record s USING (rec_no)"
+    " WHERE a.is_new";
 
-static const char SQL_UPSERT_CROSSWALK[] =
-    "WITH up AS ("
-    "  INSERT INTO crosswalk AS x (source, source_key, customer_id, assigned_run)"
-    "  SELECT s.source, s.source_key, a.customer_id, $1"
-    "  FROM stage_record s JOIN stage_cluster c USING (rec_no)"
-    "  JOIN stage_assign a USING (cluster)"
-    "  ON CONFLICT (source, source_key) DO UPDATE SET"
-    "    customer_id = EXCLUDED.customer_id, assigned_run = $1"
-    "  WHERE x.customer_id <> EXCLUDED.customer_id"
-    "  RETURNING 1)"
-    " SELECT count(*) FROM up";
+static const char SQL_UPDATE_CUSTOMERS[] =
+    "UPDATE customer cu SET display_name = s.display_name, given_name = s.given_name,"
+    "  family_name = s.family_name, company = s.company, email = s.email, phone = s.phone,"
+    "  city = s.city, country = s.country, record_count = a.n, updated_run = $1,"
+    "  retired_run = NULL"
+    " FROM stage_assign a JOIN stage_record s USING (rec_no)"
+    " WHERE NOT a.is_new AND cu.customer_id = a.customer_id"
+    "   AND (cu.display_name, cu.given_name, cu.family_name, cu.company, cu.email,"
+    "        cu.phone, cu.city, cu.country, cu.record_count, cu.retired_run)"
+    "       IS DISTINCT FROM"
+    "       (s.display_name, s.given_name, s.family_name, s.company, s.email,"
+    "        s.phone, s.city, s.country, a.n, NULL::bigint)";
+
+static const char SQL_UPDATE_CROSSWALK[] =
+    "UPDATE crosswalk x SET customer_id = a.customer_id, assigned_run = $1"
+    " FROM stage_record s JOIN stage_cluster c USING (rec_no)"
+    " JOIN stage_assign a USING (cluster)"
+    " WHERE x.source = s.source AND x.source_key = s.source_key"
+    "   AND x.customer_id <> a.customer_id";
+
+static const char SQL_INSERT_CROSSWALK[] =
+    "INSERT INTO crosswalk (source, source_key, customer_id, assigned_run)"
+    " SELECT s.source, s.source_key, a.customer_id, $1"
+    " FROM stage_record s JOIN stage_cluster c USING (rec_no)"
+    " JOIN stage_assign a USING (cluster)"
+    " WHERE NOT EXISTS (SELECT 1 FROM crosswalk x"
+    "                   WHERE x.source = s.source AND x.source_key = s.source_key)";
 
 static const char SQL_DROP_DELETED_CROSSWALK[] =
     "DELETE FROM crosswalk x USING source_record r"
@@ -639,22 +684,30 @@ enum cm_status pgt_publish(struct pg_target *t, long long run_id,
     const char *p1[] = { run };
     const char *p2[] = { run, arr.data };
 
+    long long n = 0;
     if (disambiguate_keys)
         rc = count_query(t, SQL_DISAMBIGUATE, 0, NULL, "publish: duplicate keys",
                          &out->keys_disambiguated, NULL, NULL, err);
     if (!rc) rc = count_query(t, SQL_RECORD_COUNTS, 0, NULL, "publish: compare records",
                               &out->records_new, &out->records_changed,
                               &out->records_unchanged, err);
-    if (!rc) rc = exec_params(t, SQL_UPSERT_RECORDS, 1, p1, "publish: source records",
+    if (!rc) rc = exec_params(t, SQL_UPDATE_RECORDS, 1, p1, "publish: source records",
+                              NULL, err);
+    if (!rc) rc = exec_params(t, SQL_INSERT_RECORDS, 1, p1, "publish: source records",
                               NULL, err);
     if (!rc) rc = fault_point(t, "after_records", err);
     if (!rc) rc = count_query(t, SQL_MARK_DELETED, 2, p2, "publish: deleted records",
                               &out->records_deleted, NULL, NULL, err);
     if (!rc) rc = exec(t, SQL_ASSIGN, "publish: assign customer ids", err);
-    if (!rc) rc = count_query(t, SQL_UPSERT_CUSTOMERS, 1, p1, "publish: customers",
-                              &out->customers_new, &out->customers_changed, NULL, err);
-    if (!rc) rc = count_query(t, SQL_UPSERT_CROSSWALK, 1, p1, "publish: crosswalk",
+    if (!rc) rc = count_query(t, SQL_INSERT_CUSTOMERS, 1, p1, "publish: customers",
+                              &out->customers_new, NULL, NULL, err);
+    if (!rc) rc = count_query(t, SQL_UPDATE_CUSTOMERS, 1, p1, "publish: customers",
+                              &out->customers_changed, NULL, NULL, err);
+    if (!rc) rc = count_query(t, SQL_UPDATE_CROSSWALK, 1, p1, "publish: crosswalk",
                               &out->crosswalk_changed, NULL, NULL, err);
+    if (!rc) rc = count_query(t, SQL_INSERT_CROSSWALK, 1, p1, "publish: crosswalk",
+                              &n, NULL, NULL, err);
+    out->crosswalk_changed += n;
     if (!rc) rc = exec_params(t, SQL_DROP_DELETED_CROSSWALK, 1, p1, "publish: crosswalk",
                               NULL, err);
     if (!rc) rc = count_query(t, SQL_RETIRE, 1, p1, "publish: retire customers",

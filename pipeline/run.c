@@ -48,6 +48,45 @@ static enum cm_status on_contact(void *ctx, const struct source *src,
     return pgt_stage_record(r->pg, rec_no, c, json, json_len, hash, location, err);
 }
 
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if the bytes there are not one. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t len = s[0] >= 0xF5 ? 0 : s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (len == 0 || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    }
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F) ||
+        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F))
+        return 0;                                 /* overlong, surrogate, > U+10FFFF */
+    return len;
+}
+
+/* Raw text of a rejected record for a text column: a record rejected before decoding
+ * holds its file's bytes (Windows-1252, say) and may hold NUL bytes. Valid UTF-8 is
+ * kept; any other byte is written as the four characters \xNN. COPY-escaped. */
+static enum cm_status add_raw_text(struct buf *row, const char *raw, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)raw;
+    size_t i = 0;
+    enum cm_status rc = CM_OK;
+    while (!rc && i < n) {
+        size_t len = s[i] ? utf8_seq(s + i, n - i) : 0;
+        if (len) {
+            rc = copy_escape(row, raw + i, len);
+            i += len;
+        } else {
+            rc = buf_printf(row, "\\\\x%02x", s[i]);     /* COPY text for \xNN */
+            i++;
+        }
+    }
+    return rc;
+}
+
 static enum cm_status on_reject(void *ctx, const struct source *src, const char *location,
                                 const char *reason, const char *raw, size_t raw_len,
                                 char *err)
@@ -62,11 +101,8 @@ static enum cm_status on_reject(void *ctx, const struct source *src, const char 
     if (!rc) rc = buf_addch(row, '\t');
     if (!rc) rc = copy_escape(row, reason, strlen(reason));
     if (!rc) rc = buf_addch(row, '\t');
-    if (!rc) {
-        /* raw text can hold anything, NUL bytes included: keep what COPY can store */
-        size_t keep = raw ? strnlen(raw, raw_len) : 0;
-        rc = raw ? copy_escape(row, raw, keep) : buf_add(row, "\\N", 2);
-    }
+    if (!rc)
+        rc = raw ? add_raw_text(row, raw, raw_len) : buf_add(row, "\\N", 2);
     if (!rc) rc = buf_addch(row, '\n');
     if (rc)
         return cm_fail(err, rc, "%s: cannot record the rejected record", location);
@@ -209,7 +245,7 @@ enum cm_status pipeline_run(const struct config *cfg, FILE *out, char *err)
         rc = extract_probe(&cfg->sources[i], &stats[i], serr);
         if (rc) {
             rc = rc == CM_ERR_CONFIG ? CM_ERR_CONFIG : CM_ERR_INPUT;
-            cm_fail(err, rc, "%s", serr);
+            cm_fail(err, rc, "source %s failed: %s", cfg->sources[i].name, serr);
             goto done;
         }
     }

@@ -55,3 +55,17 @@ check_exit "a truncated gzip source fails the run with exit 5" 5 "$CRMERGE" run 
 check_last "the message names the source" 'source gz failed: '
 check_eq "and nothing of the other source was published either" \
     "$(psql_q "SELECT count(*) || '/' || max(last_seen_run) FROM crm.source_record")" "$before"
+
+# rejected rows of a Windows-1252 file, and one with a NUL byte: recorded, readable
+printf '"Contact ID","Company","Last Name","E-mail"\r\n"W1","M\xfcller GmbH","M\xfcller","m@m.example","x"\r\n"W2","Ok","Ok","ok@ok.example"\r\n"W3","N\0ul","Nul","n@n.example"\r\n' >"$tmpdir/cp.csv"
+cat >"$tmpdir/cp.json" <<JSON
+{ "target": { "schema": "cp" },
+  "sources": [ { "name": "cp", "connector": "csv", "layout": "act", "path": "cp.csv",
+                 "encoding": "windows-1252" } ],
+  "reject_rate_max": 0.9 }
+JSON
+check "a cp1252 file with bad rows publishes its good row" "$CRMERGE" run -c "$tmpdir/cp.json"
+check_eq "undecoded bytes and NUL bytes are kept visibly as \\xNN in rejected_record.raw" \
+    "$(psql_q "SELECT string_agg(reason || ' | ' || raw, E'\n' ORDER BY seq) FROM cp.rejected_record")" \
+    "$(printf '%s\n%s' '5 fields, header has 4 | "W1","M\xfcller GmbH","M\xfcller","m@m.example","x"' \
+                      'NUL byte in field 2 | "W3","N\x00ul","Nul","n@n.example"')"

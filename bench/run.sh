@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# bench/run.sh — `make bench`: the walking skeleton's figures (README "Benchmarks").
+#
+#   1. extract+map: `crmerge extract --layout act` on gen_act exports of each size,
+#      rows/s and peak RSS (median of BENCH_RUNS runs).
+#   2. publish: `crmerge run` into a fresh database of a private PostgreSQL (default
+#      durable settings), then a rerun on the same input; against it, in the same
+#      session, `psql \copy` of the same canonical rows (exported from source_record)
+#      into a table shaped like source_record (its columns and primary key).
+#
+# BENCH_SIZES (default "100000 1000000"), BENCH_RUNS (default 3), BENCH_PORT (55990).
+# Files and results go to bench/out/ (results.md); the server lives in bench/out/pg
+# and is stopped at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/out
+mkdir -p "$out"
+chmod 755 "$out"
+sizes=${BENCH_SIZES:-"100000 1000000"}
+runs=${BENCH_RUNS:-3}
+
+calc() { awk "BEGIN { print $* }"; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+[ -x ./crmerge ] && [ -x build/bench/gen_act ] || make -j2 all tools >/dev/null
+for n in $sizes; do
+    [ -s "$out/act_$n.csv" ] || build/bench/gen_act "$n" 42 >"$out/act_$n.csv" 2>/dev/null
+done
+
+echo "== extract+map (crmerge extract --layout act, Windows-1252 ACT! export, $runs runs, median)"
+declare -A ex_wall ex_user ex_rss
+for n in $sizes; do
+    : >"$out/extract_$n.times"
+    for _ in $(seq "$runs"); do
+        /usr/bin/time -f '%e %U %M' -a -o "$out/extract_$n.times" \
+            ./crmerge extract --layout act "$out/act_$n.csv" >/dev/null 2>"$out/extract_$n.err"
+    done
+    ex_wall[$n]=$(awk '{print $1}' "$out/extract_$n.times" | median)
+    ex_user[$n]=$(awk '{print $2}' "$out/extract_$n.times" | median)
+    ex_rss[$n]=$(awk '{print $3}' "$out/extract_$n.times" | median)
+    printf '  %8d rows: %6.2f s wall, %6.2f s cpu, %8.0f rows/s, peak RSS %6.1f MB\n' "$n" \
+        "${ex_wall[$n]}" "${ex_user[$n]}" "$(calc "$n / ${ex_wall[$n]}")" \
+        "$(calc "${ex_rss[$n]} / 1024")"
+done
+
+echo "== publish (crmerge run into a fresh database) vs psql \\copy of the same rows"
+. tests/pg.sh
+pg_start "$PWD/$out/pg" "${BENCH_PORT:-55990}" >"$out/pg_start.log" 2>&1
+trap 'pg_stop "$PWD/$out/pg" >/dev/null 2>&1' EXIT
+declare -A run_wall run_rss stage_s publish_s rerun_wall copy_s
+for n in $sizes; do
+    printf '{ "sources": [ { "name": "act", "connector": "csv", "layout": "act", "path": "act_%s.csv" } ] }\n' \
+        "$n" >"$out/pipeline_$n.json"
+    : >"$out/run_$n.times"; : >"$out/rerun_$n.times"; : >"$out/copy_$n.times"; : >"$out/phases_$n"
+    for r in $(seq "$runs"); do
+        pg_dropdb bench_run >/dev/null 2>&1; pg_createdb bench_run
+        PGDATABASE=bench_run /usr/bin/time -f '%e %M' -a -o "$out/run_$n.times" \
+            ./crmerge run -c "$out/pipeline_$n.json" >"$out/run_$n.out"
+        PGDATABASE=bench_run psql_q "SELECT summary->'timings_s'->>'extract', summary->'timings_s'->>'publish'
+                                     FROM crm.run ORDER BY run_id DESC LIMIT 1" | tr '|' ' ' >>"$out/phases_$n"
+        PGDATABASE=bench_run /usr/bin/time -f '%e %M' -a -o "$out/rerun_$n.times" \
+            ./crmerge run -c "$out/pipeline_$n.json" >"$out/rerun_$n.out"
+        if [ "$r" = 1 ]; then
+            PGDATABASE=bench_run psql -XAtq -c "\\copy (SELECT source, source_key, key_derived,
+                content_hash, canonical, location, first_seen_run, last_seen_run, changed_run,
+                deleted_run FROM crm.source_record) TO '$out/rows_$n.tsv'"
+        fi
+        pg_dropdb bench_copy >/dev/null 2>&1; pg_createdb bench_copy
+        PGDATABASE=bench_copy psql_q "CREATE TABLE source_record (source text NOT NULL,
+            source_key text NOT NULL, key_derived boolean NOT NULL, content_hash text NOT NULL,
+            canonical jsonb NOT NULL, location text, first_seen_run bigint NOT NULL,
+            last_seen_run bigint NOT NULL, changed_run bigint NOT NULL, deleted_run bigint,
+            PRIMARY KEY (source, source_key))" >/dev/null
+        PGDATABASE=bench_copy /usr/bin/time -f '%e' -a -o "$out/copy_$n.times" \
+            psql -XAtq -c "\\copy source_record FROM '$out/rows_$n.tsv'"
+    done
+    run_wall[$n]=$(awk '{print $1}' "$out/run_$n.times" | median)
+    run_rss[$n]=$(awk '{print $2}' "$out/run_$n.times" | median)
+    rerun_wall[$n]=$(awk '{print $1}' "$out/rerun_$n.times" | median)
+    stage_s[$n]=$(awk '{print $1}' "$out/phases_$n" | median)
+    publish_s[$n]=$(awk '{print $2}' "$out/phases_$n" | median)
+    copy_s[$n]=$(median <"$out/copy_$n.times")
+    load=$(calc "${run_wall[$n]} - ${ex_wall[$n]}")
+    printf '  %8d rows: run %6.2f s (extract+stage %.2f s, resolve+publish %.2f s), peak RSS %.1f MB; rerun %6.2f s\n' \
+        "$n" "${run_wall[$n]}" "${stage_s[$n]}" "${publish_s[$n]}" \
+        "$(calc "${run_rss[$n]} / 1024")" "${rerun_wall[$n]}"
+    printf '            psql \\copy %6.2f s = %8.0f rows/s; crmerge database side (run - extract) %6.2f s = %8.0f rows/s: %.2fx\n' \
+        "${copy_s[$n]}" "$(calc "$n / ${copy_s[$n]}")" "$load" \
+        "$(calc "$n / $load")" "$(calc "${copy_s[$n]} / $load")"
+done
+
+{
+    echo "| rows | extract+map rows/s | extract peak RSS | run wall | run peak RSS | rerun wall | psql \\copy | crmerge DB side vs \\copy |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for n in $sizes; do
+        load=$(calc "${run_wall[$n]} - ${ex_wall[$n]}")
+        printf '| %d | %.0f | %.1f MB | %.1f s | %.0f MB | %.1f s | %.1f s | %.2fx |\n' "$n" \
+            "$(calc "$n / ${ex_wall[$n]}")" "$(calc "${ex_rss[$n]} / 1024")" \
+            "${run_wall[$n]}" "$(calc "${run_rss[$n]} / 1024")" "${rerun_wall[$n]}" \
+            "${copy_s[$n]}" "$(calc "${copy_s[$n]} / $load")"
+    done
+} | tee "$out/results.md"

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "connectors/pg_copy.h"
 #include "pipeline/config.h"
+#include "pipeline/snapshot.h"
 
 struct pg_target {
     PGconn *conn;
@@ -396,18 +397,63 @@ enum cm_status pgt_run_start(struct pg_target *t, const char *config_path,
     return CM_OK;
 }
 
+/* '{"a","b"}' for a text[] parameter; source names are [A-Za-z0-9_.-] (config.c). */
+static enum cm_status sources_array(const char *const *sources, size_t n, struct buf *out)
+{
+    enum cm_status rc = buf_addch(out, '{');
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = buf_printf(out, "%s\"%s\"", i ? "," : "", sources[i]);
+    if (!rc)
+        rc = buf_addch(out, '}');
+    return rc;
+}
+
 /* ---- staging ------------------------------------------------------------------ */
 
-enum cm_status pgt_stage_begin(struct pg_target *t, char *err)
+/* Fill snap with the target's (source, key, content hash, live) for the sources named;
+ * streamed row by row so a million keys do not sit in one result. */
+static enum cm_status load_snapshot(struct pg_target *t, const char *const *sources,
+                                    size_t nsources, struct snapshot *snap, char *err)
+{
+    struct buf arr = BUF_INIT(0);
+    enum cm_status rc = sources_array(sources, nsources, &arr);
+    if (rc)
+        return rc;
+    const char *p[] = { arr.data };
+    int sent = PQsendQueryParams(t->conn,
+        "SELECT source, source_key, content_hash, deleted_run IS NULL FROM source_record"
+        " WHERE source = ANY ($1::text[])", 1, NULL, p, NULL, NULL, 0);
+    buf_free(&arr);
+    if (!sent || !PQsetSingleRowMode(t->conn))
+        return db_fail(t, NULL, "snapshot", err);
+    PGresult *res;
+    while ((res = PQgetResult(t->conn)) != NULL) {
+        ExecStatusType st = PQresultStatus(res);
+        if (st == PGRES_SINGLE_TUPLE && !rc) {
+            uint64_t hash = strtoull(PQgetvalue(res, 0, 2), NULL, 16);
+            rc = snapshot_add(snap, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), hash,
+                              PQgetvalue(res, 0, 3)[0] == 't');
+            if (rc)
+                cm_fail(err, rc, "snapshot: %s", cm_strerror(rc));
+        } else if (st != PGRES_TUPLES_OK && st != PGRES_SINGLE_TUPLE && !rc) {
+            rc = cm_fail(err, CM_ERR_DB, "snapshot: %s", PQresultErrorMessage(res));
+        }
+        PQclear(res);
+    }
+    return rc;
+}
+
+enum cm_status pgt_stage_begin(struct pg_target *t, const char *const *sources,
+                               size_t nsources, struct snapshot *snap, char *err)
 {
     enum cm_status rc = exec(t,
         "BEGIN;"
         "SET LOCAL work_mem TO '256MB';"
         "SET LOCAL maintenance_work_mem TO '256MB';"
         "CREATE TEMP TABLE stage_record ("
-        " rec_no integer NOT NULL, source text NOT NULL, source_key text NOT NULL,"
-        " key_derived boolean NOT NULL, content_hash text NOT NULL,"
-        " canonical jsonb NOT NULL, location text, source_updated text,"
+        " rec_no integer NOT NULL, state \"char\" NOT NULL, source text NOT NULL,"
+        " source_key text NOT NULL, key_derived boolean NOT NULL, content_hash text NOT NULL,"
+        " canonical jsonb, location text, source_updated text,"
         " display_name text, given_name text, family_name text, company text,"
         " email text, phone text, city text, country text) ON COMMIT DROP;"
         "CREATE TEMP TABLE stage_cluster ("
@@ -416,8 +462,11 @@ enum cm_status pgt_stage_begin(struct pg_target *t, char *err)
     if (rc)
         return rc;
     t->in_publish = 1;
+    rc = load_snapshot(t, sources, nsources, snap, err);
+    if (rc)
+        return rc;
     rc = copy_begin(&t->copy, t->conn,
-                    "COPY stage_record (rec_no, source, source_key, key_derived, "
+                    "COPY stage_record (rec_no, state, source, source_key, key_derived, "
                     "content_hash, canonical, location, source_updated, display_name, "
                     "given_name, family_name, company, email, phone, city, country) "
                     "FROM STDIN", err);
@@ -445,19 +494,21 @@ static enum cm_status copy_display_name(struct copy_writer *w, const struct cont
     return copy_fieldz(w, name, err);
 }
 
-enum cm_status pgt_stage_record(struct pg_target *t, uint32_t rec_no,
+enum cm_status pgt_stage_record(struct pg_target *t, uint32_t rec_no, char state,
                                 const struct contact *c, const char *json, size_t json_len,
                                 const char *content_hash, const char *location, char *err)
 {
     char num[16];
     snprintf(num, sizeof num, "%u", rec_no);
+    char st[2] = { state, '\0' };
     struct copy_writer *w = &t->copy;
     enum cm_status rc = copy_fieldz(w, num, err);
+    if (!rc) rc = copy_fieldz(w, st, err);
     if (!rc) rc = copy_fieldz(w, c->source, err);
     if (!rc) rc = copy_fieldz(w, c->source_key, err);
     if (!rc) rc = copy_fieldz(w, c->source_key_derived ? "t" : "f", err);
     if (!rc) rc = copy_fieldz(w, content_hash, err);
-    if (!rc) rc = copy_field(w, json, json_len, err);
+    if (!rc) rc = json ? copy_field(w, json, json_len, err) : copy_null(w, err);
     if (!rc) rc = copy_fieldz(w, location, err);
     /* the display fields of the golden record, so publish needs no JSON access */
     const struct contact_address *addr = c->naddresses ? &c->addresses[0] : NULL;
@@ -513,50 +564,59 @@ enum cm_status pgt_stage_clusters(struct pg_target *t, struct resolver *r, char 
  * people indistinguishable by the content a derived key is built from): the one
  * with the smallest content hash keeps the key, the others get "~<hash prefix>"
  * (and "~N" among byte-identical rows). Deterministic for a given set of rows,
- * whatever their order in the file. Only the repeated keys are ranked. */
+ * whatever their order in the file. Only the repeated keys are touched: their rows
+ * get their canonical JSON (an unchanged first occurrence was staged without it),
+ * new keys, and are classified again against the target. */
 static const char SQL_DISAMBIGUATE[] =
-    "WITH d AS ("
-    "  SELECT rec_no, source_key || '~' || left(content_hash, 8)"
-    "         || CASE WHEN same > 1 THEN '~' || same ELSE '' END AS new_key"
-    "  FROM (SELECT rec_no, source_key, content_hash,"
-    "          row_number() OVER (PARTITION BY source, source_key"
-    "                             ORDER BY content_hash, rec_no) AS rank,"
-    "          row_number() OVER (PARTITION BY source, source_key, content_hash"
-    "                             ORDER BY rec_no) AS same"
-    "        FROM stage_record"
-    "        WHERE (source, source_key) IN (SELECT source, source_key FROM stage_record"
-    "                                       GROUP BY 1, 2 HAVING count(*) > 1)) ranked"
-    "  WHERE rank > 1)"
-    " UPDATE stage_record s SET source_key = d.new_key,"
+    "CREATE TEMP TABLE stage_dup ON COMMIT DROP AS"
+    " SELECT rec_no, source_key || CASE WHEN rank = 1 THEN '' ELSE '~' || left(content_hash, 8)"
+    "        || CASE WHEN same > 1 THEN '~' || same ELSE '' END END AS new_key"
+    " FROM (SELECT rec_no, source_key, content_hash,"
+    "         row_number() OVER (PARTITION BY source, source_key"
+    "                            ORDER BY content_hash, rec_no) AS rank,"
+    "         row_number() OVER (PARTITION BY source, source_key, content_hash"
+    "                            ORDER BY rec_no) AS same"
+    "       FROM stage_record"
+    "       WHERE (source, source_key) IN (SELECT source, source_key FROM stage_record"
+    "                                      GROUP BY 1, 2 HAVING count(*) > 1)) ranked;"
+    "UPDATE stage_record s SET canonical = r.canonical"
+    " FROM stage_dup d, source_record r"
+    " WHERE s.rec_no = d.rec_no AND s.canonical IS NULL"
+    "   AND r.source = s.source AND r.source_key = s.source_key;"
+    "UPDATE stage_record s SET source_key = d.new_key,"
     "   canonical = jsonb_set(s.canonical, '{source_key}', to_jsonb(d.new_key))"
-    " FROM d WHERE s.rec_no = d.rec_no";
+    " FROM stage_dup d WHERE s.rec_no = d.rec_no AND d.new_key <> s.source_key;"
+    "UPDATE stage_record s SET state = coalesce("
+    "   (SELECT CASE WHEN r.content_hash <> s.content_hash OR r.deleted_run IS NOT NULL"
+    "                THEN 'c' ELSE 'u' END"
+    "    FROM source_record r WHERE r.source = s.source AND r.source_key = s.source_key),"
+    "   'n')"
+    " FROM stage_dup d WHERE s.rec_no = d.rec_no";
 
-/* new / changed (or back from deleted) / unchanged, before anything is written */
+/* new / changed (or back from deleted) / unchanged */
 static const char SQL_RECORD_COUNTS[] =
-    "SELECT count(*) FILTER (WHERE r.source IS NULL),"
-    "       count(*) FILTER (WHERE r.source IS NOT NULL AND (r.content_hash <> s.content_hash"
-    "                                                   OR r.deleted_run IS NOT NULL)),"
-    "       count(*) FILTER (WHERE r.content_hash = s.content_hash AND r.deleted_run IS NULL)"
-    " FROM stage_record s LEFT JOIN source_record r USING (source, source_key)";
+    "SELECT count(*) FILTER (WHERE state = 'n'), count(*) FILTER (WHERE state = 'c'),"
+    "       count(*) FILTER (WHERE state = 'u') FROM stage_record";
 
-/* Records seen before: last seen now; content replaced only where its hash changed. */
-static const char SQL_UPDATE_RECORDS[] =
-    "UPDATE source_record r SET last_seen_run = $1, location = s.location,"
-    "  deleted_run = NULL, key_derived = s.key_derived, content_hash = s.content_hash,"
-    "  canonical = CASE WHEN r.content_hash = s.content_hash THEN r.canonical"
-    "                   ELSE s.canonical END,"
-    "  changed_run = CASE WHEN r.content_hash = s.content_hash AND r.deleted_run IS NULL"
-    "                     THEN r.changed_run ELSE $1 END"
+/* Unchanged records: seen again in this run. */
+static const char SQL_SEEN_RECORDS[] =
+    "UPDATE source_record r SET last_seen_run = $1, location = s.location"
     " FROM stage_record s"
-    " WHERE r.source = s.source AND r.source_key = s.source_key";
+    " WHERE s.state = 'u' AND r.source = s.source AND r.source_key = s.source_key";
+
+/* Changed records, or records back after being deleted: new content. */
+static const char SQL_CHANGED_RECORDS[] =
+    "UPDATE source_record r SET last_seen_run = $1, changed_run = $1, location = s.location,"
+    "  deleted_run = NULL, key_derived = s.key_derived, content_hash = s.content_hash,"
+    "  canonical = s.canonical"
+    " FROM stage_record s"
+    " WHERE s.state = 'c' AND r.source = s.source AND r.source_key = s.source_key";
 
 static const char SQL_INSERT_RECORDS[] =
     "INSERT INTO source_record (source, source_key, key_derived, content_hash,"
     "  canonical, location, first_seen_run, last_seen_run, changed_run)"
     " SELECT source, source_key, key_derived, content_hash, canonical, location, $1, $1, $1"
-    " FROM stage_record s"
-    " WHERE NOT EXISTS (SELECT 1 FROM source_record r"
-    "                   WHERE r.source = s.source AND r.source_key = s.source_key)";
+    " FROM stage_record WHERE state = 'n'";
 
 static const char SQL_MARK_DELETED[] =
     "UPDATE source_record r SET deleted_run = $1"
@@ -659,17 +719,6 @@ static enum cm_status count_query(struct pg_target *t, const char *sql, int npar
     return CM_OK;
 }
 
-/* '{"a","b"}' for a text[] parameter; source names are [A-Za-z0-9_.-] (config.c). */
-static enum cm_status sources_array(const char *const *sources, size_t n, struct buf *out)
-{
-    enum cm_status rc = buf_addch(out, '{');
-    for (size_t i = 0; !rc && i < n; i++)
-        rc = buf_printf(out, "%s\"%s\"", i ? "," : "", sources[i]);
-    if (!rc)
-        rc = buf_addch(out, '}');
-    return rc;
-}
-
 enum cm_status pgt_publish(struct pg_target *t, long long run_id,
                            const char *const *sources, size_t nsources,
                            int disambiguate_keys, struct publish_counts *out, char *err)
@@ -685,13 +734,20 @@ enum cm_status pgt_publish(struct pg_target *t, long long run_id,
     const char *p2[] = { run, arr.data };
 
     long long n = 0;
-    if (disambiguate_keys)
-        rc = count_query(t, SQL_DISAMBIGUATE, 0, NULL, "publish: duplicate keys",
-                         &out->keys_disambiguated, NULL, NULL, err);
+    if (disambiguate_keys) {
+        rc = exec(t, SQL_DISAMBIGUATE, "publish: duplicate keys", err);
+        if (!rc) rc = count_query(t, "SELECT count(*) FROM stage_dup d"
+                                     " JOIN stage_record s USING (rec_no)"
+                                     " WHERE s.source_key = d.new_key AND d.new_key LIKE '%~%'",
+                                  0, NULL, "publish: duplicate keys",
+                                  &out->keys_disambiguated, NULL, NULL, err);
+    }
     if (!rc) rc = count_query(t, SQL_RECORD_COUNTS, 0, NULL, "publish: compare records",
                               &out->records_new, &out->records_changed,
                               &out->records_unchanged, err);
-    if (!rc) rc = exec_params(t, SQL_UPDATE_RECORDS, 1, p1, "publish: source records",
+    if (!rc) rc = exec_params(t, SQL_SEEN_RECORDS, 1, p1, "publish: source records",
+                              NULL, err);
+    if (!rc) rc = exec_params(t, SQL_CHANGED_RECORDS, 1, p1, "publish: source records",
                               NULL, err);
     if (!rc) rc = exec_params(t, SQL_INSERT_RECORDS, 1, p1, "publish: source records",
                               NULL, err);

@@ -3,7 +3,8 @@
  * publish of a run.
  *
  * A run goes:  pgt_connect -> pgt_lock -> pgt_migrate -> pgt_run_start
- *   -> pgt_stage_begin -> pgt_stage_record ... -> pgt_stage_end
+ *   -> pgt_stage_begin (loads the change-detection snapshot)
+ *   -> pgt_stage_record ... -> pgt_stage_end
  *   -> pgt_stage_clusters -> pgt_publish -> pgt_run_finish(commit or not).
  * Staging and publish happen in ONE transaction that pgt_run_finish commits, or
  * rolls back so the previous published state stays untouched; the run row and its
@@ -15,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "pipeline/contact.h"
+#include "pipeline/snapshot.h"
 #include "pipeline/status.h"
 #include "transforms/resolve_exact.h"
 
@@ -48,8 +50,12 @@ enum cm_status pgt_probe(struct pg_target *t, char *version, size_t cap, int *ru
 enum cm_status pgt_run_start(struct pg_target *t, const char *config_path,
                              long long *run_id, char *err);
 
-enum cm_status pgt_stage_begin(struct pg_target *t, char *err);
-enum cm_status pgt_stage_record(struct pg_target *t, uint32_t rec_no,
+/* Open the publish transaction, load into snap what the target holds for the sources
+ * named (change detection), and start streaming records into staging. */
+enum cm_status pgt_stage_begin(struct pg_target *t, const char *const *sources,
+                               size_t nsources, struct snapshot *snap, char *err);
+/* state: 'n', 'c', 'u' or 'd' from snapshot_classify; json may be NULL for 'u'. */
+enum cm_status pgt_stage_record(struct pg_target *t, uint32_t rec_no, char state,
                                 const struct contact *c, const char *json, size_t json_len,
                                 const char *content_hash, const char *location, char *err);
 enum cm_status pgt_stage_end(struct pg_target *t, char *err);

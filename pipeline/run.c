@@ -15,11 +15,13 @@
 #include "connectors/pg_target.h"
 #include "pipeline/extract.h"
 #include "pipeline/hash.h"
+#include "pipeline/snapshot.h"
 #include "transforms/resolve_exact.h"
 
 struct run_ctx {
     struct pg_target *pg;
     struct resolver *resolver;
+    struct snapshot snapshot;    /* what the target holds: change detection */
     FILE *rejects;               /* COPY rows for rejected_record */
     long long run_id;
     long long nrejects;
@@ -43,9 +45,16 @@ static enum cm_status on_contact(void *ctx, const struct source *src,
     enum cm_status rc = resolver_add(r->resolver, c, &rec_no);
     if (rc)
         return cm_fail(err, rc, "%s: resolver: %s", location, cm_strerror(rc));
+    uint64_t h = hash64(json, json_len, 0);
+    char state;
+    rc = snapshot_classify(&r->snapshot, c->source, c->source_key, h, &state);
+    if (rc)
+        return cm_fail(err, rc, "%s: change detection: %s", location, cm_strerror(rc));
     char hash[17];
-    hash64_hex(hash64(json, json_len, 0), hash);
-    return pgt_stage_record(r->pg, rec_no, c, json, json_len, hash, location, err);
+    hash64_hex(h, hash);
+    /* an unchanged record's content is already in the target: send its key only */
+    return pgt_stage_record(r->pg, rec_no, state, c, state == 'u' ? NULL : json, json_len,
+                            hash, location, err);
 }
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 if the bytes there are not one. */
@@ -221,6 +230,8 @@ enum cm_status pipeline_run(const struct config *cfg, FILE *out, char *err)
     struct run_ctx r;
     memset(&r, 0, sizeof r);
     buf_init(&r.row, 0);
+    buf_init(&r.snapshot.keys.strings, 0);
+    buf_init(&r.snapshot.scratch, 0);
     struct source_stats *stats = calloc(cfg->nsources, sizeof *stats);
     struct totals tot;
     memset(&tot, 0, sizeof tot);
@@ -263,11 +274,12 @@ enum cm_status pipeline_run(const struct config *cfg, FILE *out, char *err)
 
     /* extract + map + stage, every source */
     double t0 = now_seconds();
-    rc = pgt_stage_begin(r.pg, err);
+    for (size_t i = 0; i < cfg->nsources; i++)
+        names[i] = cfg->sources[i].name;
+    rc = pgt_stage_begin(r.pg, names, cfg->nsources, &r.snapshot, err);
     struct extract_sink sink = { &r, on_contact, on_reject };
     size_t nread = 0;
     for (size_t i = 0; !rc && i < cfg->nsources; i++) {
-        names[i] = cfg->sources[i].name;
         char serr[CM_ERRBUF] = "";
         rc = extract_source(&cfg->sources[i], &sink, &stats[i], serr);
         nread = i + 1;
@@ -318,6 +330,7 @@ done:
         fclose(r.rejects);
     pgt_close(r.pg);
     resolver_free(r.resolver);
+    snapshot_free(&r.snapshot);
     buf_free(&r.row);
     free(names);
     free(stats);

@@ -4,22 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pipeline/buf.h"
-#include "pipeline/hash.h"
-
-struct slot {                    /* an interned key and the first record that had it */
-    uint64_t hash;               /* 0 = empty slot */
-    uint32_t rec;
-    uint32_t len;
-    size_t   off;                /* into strings */
-};
+#include "pipeline/keymap.h"
 
 struct resolver {
-    uint32_t *parent;
+    uint32_t *parent;            /* union-find over record numbers */
     size_t nrec, cap;
-    struct slot *slots;
-    size_t nslots, used;         /* nslots a power of two */
+    struct keymap keys;          /* interned e-mail and (source, key) strings */
+    uint32_t *first;             /* key entry -> first record that had it */
+    size_t first_cap;
     size_t duplicate_keys;       /* records whose (source, key) was seen before */
-    struct buf strings;
     struct buf scratch;          /* the key being looked up */
 };
 
@@ -28,7 +21,8 @@ struct resolver *resolver_new(void)
     struct resolver *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    buf_init(&r->strings, 0);
+    buf_init(&r->keys.strings, 0);
+    buf_init(&r->scratch, 0);
     return r;
 }
 
@@ -37,8 +31,8 @@ void resolver_free(struct resolver *r)
     if (!r)
         return;
     free(r->parent);
-    free(r->slots);
-    buf_free(&r->strings);
+    free(r->first);
+    keymap_free(&r->keys);
     buf_free(&r->scratch);
     free(r);
 }
@@ -64,54 +58,29 @@ static void unite(struct resolver *r, uint32_t a, uint32_t b)
         r->parent[a] = b;
 }
 
-static enum cm_status grow_slots(struct resolver *r)
-{
-    size_t n = r->nslots ? r->nslots * 2 : 1024;
-    struct slot *s = calloc(n, sizeof *s);
-    if (!s)
-        return CM_ERR_NOMEM;
-    for (size_t i = 0; i < r->nslots; i++) {
-        if (!r->slots[i].hash)
-            continue;
-        size_t j = r->slots[i].hash & (n - 1);
-        while (s[j].hash)
-            j = (j + 1) & (n - 1);
-        s[j] = r->slots[i];
-    }
-    free(r->slots);
-    r->slots = s;
-    r->nslots = n;
-    return CM_OK;
-}
-
 /* Intern key; unite rec with the first record that had the same key. */
 static enum cm_status link_key(struct resolver *r, const char *key, size_t len, uint32_t rec)
 {
-    if (r->used * 4 >= r->nslots * 3) {
-        enum cm_status rc = grow_slots(r);
-        if (rc)
-            return rc;
-    }
-    uint64_t h = hash64(key, len, 0x5eed) | 1;      /* never 0: 0 marks empty */
-    size_t j = h & (r->nslots - 1);
-    for (;;) {
-        struct slot *s = &r->slots[j];
-        if (!s->hash)
-            break;
-        if (s->hash == h && s->len == len && memcmp(r->strings.data + s->off, key, len) == 0) {
-            if (key[0] == 'k')
-                r->duplicate_keys++;
-            unite(r, s->rec, rec);
-            return CM_OK;
-        }
-        j = (j + 1) & (r->nslots - 1);
-    }
-    size_t off = r->strings.len;
-    enum cm_status rc = buf_add(&r->strings, key, len);
+    uint32_t entry;
+    int added;
+    enum cm_status rc = keymap_intern(&r->keys, key, len, &entry, &added);
     if (rc)
         return rc;
-    r->slots[j] = (struct slot){ h, rec, (uint32_t)len, off };
-    r->used++;
+    if (!added) {
+        if (key[0] == 'k')
+            r->duplicate_keys++;
+        unite(r, r->first[entry], rec);
+        return CM_OK;
+    }
+    if (entry >= r->first_cap) {
+        size_t cap = r->first_cap ? r->first_cap * 2 : 4096;
+        uint32_t *p = realloc(r->first, cap * sizeof *p);
+        if (!p)
+            return CM_ERR_NOMEM;
+        r->first = p;
+        r->first_cap = cap;
+    }
+    r->first[entry] = rec;
     return CM_OK;
 }
 

@@ -578,7 +578,7 @@ static const char SQL_DISAMBIGUATE[] =
     "                            ORDER BY rec_no) AS same"
     "       FROM stage_record"
     "       WHERE (source, source_key) IN (SELECT source, source_key FROM stage_record"
-    "                                      GROUP BY 1, 2 HAVING count(*) > 1)) ranked;"
+    "                                      WHERE state = 'd')) ranked;"
     "UPDATE stage_record s SET canonical = r.canonical"
     " FROM stage_dup d, source_record r"
     " WHERE s.rec_no = d.rec_no AND s.canonical IS NULL"

@@ -8,11 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *type_name(const json_t *v)
+const char *json_kind_name(const json_t *v)
 {
     switch (json_typeof(v)) {
     case JSON_OBJECT:  return "an object";
-    case JSON_ARRAY:   return "an array";
+    case JSON_ARRAY:   return "a list";
     case JSON_STRING:  return "a string";
     case JSON_INTEGER: return "an integer";
     case JSON_REAL:    return "a number";
@@ -33,7 +33,7 @@ enum cm_status source_opt_string(const struct source *src, const char *key,
     }
     if (!json_is_string(v))
         return cm_fail(err, CM_ERR_CONFIG, "%s.%s: must be a string, not %s",
-                       src->where, key, type_name(v));
+                       src->where, key, json_kind_name(v));
     *out = json_string_value(v);
     return CM_OK;
 }
@@ -48,7 +48,7 @@ enum cm_status source_opt_int(const struct source *src, const char *key,
     }
     if (!json_is_integer(v))
         return cm_fail(err, CM_ERR_CONFIG, "%s.%s: must be an integer, not %s",
-                       src->where, key, type_name(v));
+                       src->where, key, json_kind_name(v));
     *out = json_integer_value(v);
     return CM_OK;
 }
@@ -63,7 +63,7 @@ enum cm_status source_opt_bool(const struct source *src, const char *key,
     }
     if (!json_is_boolean(v))
         return cm_fail(err, CM_ERR_CONFIG, "%s.%s: must be true or false, not %s",
-                       src->where, key, type_name(v));
+                       src->where, key, json_kind_name(v));
     *out = json_is_true(v);
     return CM_OK;
 }
@@ -111,7 +111,7 @@ static enum cm_status get_string(json_t *obj, const char *key, const char *where
     }
     if (!json_is_string(v))
         return cm_fail(err, CM_ERR_CONFIG, "%s.%s: must be a string, not %s",
-                       where, key, type_name(v));
+                       where, key, json_kind_name(v));
     if (json_string_length(v) == 0)
         return cm_fail(err, CM_ERR_CONFIG, "%s.%s: must not be empty", where, key);
     *out = json_string_value(v);
@@ -185,7 +185,7 @@ static enum cm_status load_root(struct config *cfg, char *err)
     json_t *target = json_object_get(root, "target");
     if (target && !json_is_object(target))
         return cm_fail(err, CM_ERR_CONFIG, "target: must be an object, not %s",
-                       type_name(target));
+                       json_kind_name(target));
     if (target) {
         const char *schema = NULL;
         enum cm_status rc = get_string(target, "schema", "target", 0, &schema, err);
@@ -219,8 +219,8 @@ static enum cm_status load_root(struct config *cfg, char *err)
     if (!sources)
         return cm_fail(err, CM_ERR_CONFIG, "sources: missing");
     if (!json_is_array(sources))
-        return cm_fail(err, CM_ERR_CONFIG, "sources: must be an array, not %s",
-                       type_name(sources));
+        return cm_fail(err, CM_ERR_CONFIG, "sources: must be a list, not %s",
+                       json_kind_name(sources));
     if (json_array_size(sources) == 0)
         return cm_fail(err, CM_ERR_CONFIG, "sources: must list at least one source");
     cfg->nsources = json_array_size(sources);
@@ -231,7 +231,7 @@ static enum cm_status load_root(struct config *cfg, char *err)
         json_t *obj = json_array_get(sources, i);
         if (!json_is_object(obj))
             return cm_fail(err, CM_ERR_CONFIG, "sources[%zu]: must be an object, not %s",
-                           i, type_name(obj));
+                           i, json_kind_name(obj));
         enum cm_status rc = load_source(cfg, i, obj, err);
         if (rc)
             return rc;

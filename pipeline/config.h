@@ -55,6 +55,9 @@ enum cm_status source_opt_int(const struct source *src, const char *key,
 enum cm_status source_opt_bool(const struct source *src, const char *key,
                                int dflt, int *out, char *err);
 
+/* "an object", "a list", "a string", ... for messages about JSON of the wrong type */
+const char *json_kind_name(const json_t *v);
+
 /* Where crmerge's data files are: $CRMERGE_SCHEMAS, else schemas/ beside the binary. */
 const char *schemas_dir(void);
 

@@ -43,6 +43,14 @@ static enum cm_status open_source(const struct source *src, const struct connect
     return rc;
 }
 
+static void describe(const struct connector *conn, void *state, struct source_stats *st)
+{
+    struct buf d = BUF_INIT(sizeof st->description - 1);
+    if (conn->xDescribe(state, &d) == CM_OK && d.data)
+        snprintf(st->description, sizeof st->description, "%s", d.data);
+    buf_free(&d);
+}
+
 enum cm_status extract_probe(const struct source *src, struct source_stats *st, char *err)
 {
     memset(st, 0, sizeof *st);
@@ -52,10 +60,7 @@ enum cm_status extract_probe(const struct source *src, struct source_stats *st, 
     enum cm_status rc = open_source(src, &conn, &map, &state, err);
     if (rc)
         return rc;
-    struct buf d = BUF_INIT(sizeof st->description - 1);
-    if (conn->xDescribe(state, &d) == CM_OK && d.data)
-        snprintf(st->description, sizeof st->description, "%s", d.data);
-    buf_free(&d);
+    describe(conn, state, st);
     conn->xClose(state);
     mapping_free(map);
     return CM_OK;
@@ -71,11 +76,7 @@ enum cm_status extract_source(const struct source *src, const struct extract_sin
     enum cm_status rc = open_source(src, &conn, &map, &state, err);
     if (rc)
         return rc;
-
-    struct buf d = BUF_INIT(sizeof st->description - 1);
-    if (conn->xDescribe(state, &d) == CM_OK && d.data)
-        snprintf(st->description, sizeof st->description, "%s", d.data);
-    buf_free(&d);
+    describe(conn, state, st);
 
     struct arena arena = ARENA_INIT;
     struct buf json = BUF_INIT(0);

@@ -240,20 +240,6 @@ static size_t digits_only(const char *s, char *out)
 
 /* ---- loading ------------------------------------------------------------------ */
 
-static const char *type_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:  return "an object";
-    case JSON_ARRAY:   return "a list";
-    case JSON_STRING:  return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL:    return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE:   return "a boolean";
-    case JSON_NULL:    return "null";
-    }
-    return "a value";
-}
 
 static const char *path_join(struct mapping *m, const char *base, const char *key)
 {
@@ -354,7 +340,7 @@ static enum cm_status parse_columns(struct mapping *m, json_t *v, const char *pa
     }
     if (!json_is_array(v) || json_array_size(v) == 0)
         return cm_fail(err, CM_ERR_CONFIG, "%s: must be a column name or a non-empty list "
-                       "of column names, not %s", path, type_name(v));
+                       "of column names, not %s", path, json_kind_name(v));
     enum cm_status rc = new_slot(m, path, json_array_size(v), slot);
     size_t i;
     json_t *item;
@@ -387,7 +373,7 @@ static enum cm_status get_list(json_t *root, const char *key, size_t max, json_t
     if (!v || json_is_null(v))
         return CM_OK;
     if (!json_is_array(v))
-        return cm_fail(err, CM_ERR_CONFIG, "%s: must be a list, not %s", key, type_name(v));
+        return cm_fail(err, CM_ERR_CONFIG, "%s: must be a list, not %s", key, json_kind_name(v));
     if (max && json_array_size(v) > max)
         return cm_fail(err, CM_ERR_CONFIG, "%s: at most %zu entries (a contact holds no "
                        "more)", key, max);
@@ -425,7 +411,7 @@ static enum cm_status parse_field(struct mapping *m, int f, json_t *v, char *err
     json_t *date = json_object_get(v, "date");
     if (date && !json_is_boolean(date))
         return cm_fail(err, CM_ERR_CONFIG, "%s.date: must be true or false, not %s", path,
-                       type_name(date));
+                       json_kind_name(date));
     if (json_is_true(date) && !is_date_field(f))
         return cm_fail(err, CM_ERR_CONFIG, "%s.date: only created and source_updated "
                        "hold dates", path);
@@ -445,7 +431,7 @@ static enum cm_status parse_fields(struct mapping *m, json_t *root, char *err)
         return CM_OK;
     if (!json_is_object(fields))
         return cm_fail(err, CM_ERR_CONFIG, "fields: must be an object, not %s",
-                       type_name(fields));
+                       json_kind_name(fields));
     const char *name;
     json_t *v;
     json_object_foreach(fields, name, v) {
@@ -497,14 +483,14 @@ static enum cm_status parse_key(struct mapping *m, json_t *root, char *err)
     if (!key)
         return parse_derive(m, NULL, err);
     if (!json_is_object(key))
-        return cm_fail(err, CM_ERR_CONFIG, "key: must be an object, not %s", type_name(key));
+        return cm_fail(err, CM_ERR_CONFIG, "key: must be an object, not %s", json_kind_name(key));
     enum cm_status rc = check_keys(key, "key", keys, err);
     if (rc)
         return rc;
     json_t *from = json_object_get(key, "from");
     if (from && !json_is_array(from) && !json_is_string(from))
         return cm_fail(err, CM_ERR_CONFIG, "key.from: must be a column name or a list of "
-                       "column names, not %s", type_name(from));
+                       "column names, not %s", json_kind_name(from));
     m->nkeys = json_is_array(from) ? json_array_size(from) : from ? 1 : 0;
     m->key_slots = arena_alloc(&m->arena, (m->nkeys + 1) * sizeof *m->key_slots);
     if (!m->key_slots)
@@ -545,7 +531,7 @@ static enum cm_status parse_phone(struct mapping *m, json_t *v, const char *path
         return CM_ERR_NOMEM;
     if (!json_is_object(v))
         return cm_fail(err, CM_ERR_CONFIG, "%s: must be an object, not %s", path,
-                       type_name(v));
+                       json_kind_name(v));
     enum cm_status rc = check_keys(v, path, keys, err);
     if (rc)
         return rc;
@@ -603,7 +589,7 @@ static enum cm_status parse_address(struct mapping *m, json_t *v, const char *pa
         return CM_ERR_NOMEM;
     if (!json_is_object(v))
         return cm_fail(err, CM_ERR_CONFIG, "%s: must be an object, not %s", path,
-                       type_name(v));
+                       json_kind_name(v));
     enum cm_status rc = check_keys(v, path, keys, err);
     if (rc)
         return rc;
@@ -651,7 +637,7 @@ static enum cm_status parse_alternatives(struct mapping *m, json_t *detect, cons
         return CM_OK;
     if (!json_is_array(list))
         return cm_fail(err, CM_ERR_CONFIG, "detect.%s: must be a list, not %s", key,
-                       type_name(list));
+                       json_kind_name(list));
     *n = json_array_size(list);
     *out = arena_calloc(&m->arena, (*n ? *n : 1) * sizeof **out);
     if (!*out)
@@ -685,7 +671,7 @@ static enum cm_status parse_detect(struct mapping *m, json_t *root, char *err)
         return CM_OK;
     if (!json_is_object(detect))
         return cm_fail(err, CM_ERR_CONFIG, "detect: must be an object, not %s",
-                       type_name(detect));
+                       json_kind_name(detect));
     enum cm_status rc = check_keys(detect, "detect", keys, err);
     if (!rc)
         rc = parse_alternatives(m, detect, "required", &m->required, &m->nrequired, err);

@@ -80,7 +80,7 @@ TEST(errors_name_the_json_path)
     write_config("act.csv", "a\n");
     expect_error("{\"sources\": []}", "sources: must list at least one source");
     expect_error("{}", "sources: missing");
-    expect_error("{\"sources\": {}}", "sources: must be an array, not an object");
+    expect_error("{\"sources\": {}}", "sources: must be a list, not an object");
     expect_error("{\"sources\": [{\"name\": \"a\", \"connector\": \"csv\", \"path\": \"act.csv\"},"
                  " {\"name\": \"b\", \"connector\": \"csv\", \"path\": \"missing.csv\"}]}",
                  "sources[1].path: missing.csv: file not found");

@@ -44,7 +44,7 @@ enum conn_next {
     CONN_ERROR                   /* the source cannot be read on: err says why */
 };
 
-#define CONNECTOR_VERSION 1
+#define CONNECTOR_VERSION 2
 
 struct connector {
     int version;                 /* CONNECTOR_VERSION the table was written for */
@@ -66,6 +66,13 @@ struct connector {
     /* Append a one-line description of what is being read (file, encoding,
      * delimiter, columns) for `crmerge check` and the run log. */
     enum cm_status (*xDescribe)(void *state, struct buf *out);
+
+    /* ---- version 2 ---- */
+
+    /* The field names the source will yield, when known before the first record (a
+     * CSV header, DBF field descriptors); *n = 0 when not known up front (XML, vCard).
+     * Used by layout detection. The array stays valid until xClose. */
+    enum cm_status (*xFields)(void *state, const char *const **names, size_t *n);
 };
 
 extern const struct connector *const connector_registry[];

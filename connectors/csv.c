@@ -1029,6 +1029,14 @@ static enum cm_status csv_describe(void *state, struct buf *out)
     return rc;
 }
 
+static enum cm_status csv_fields(void *state, const char *const **names, size_t *n)
+{
+    const struct csv *c = state;
+    *names = c->have_names ? (const char *const *)c->names : NULL;
+    *n = c->have_names ? c->ncols : 0;
+    return CM_OK;
+}
+
 const struct connector csv_connector = {
     .version = CONNECTOR_VERSION,
     .name = "csv",
@@ -1037,4 +1045,5 @@ const struct connector csv_connector = {
     .xNext = csv_next,
     .xClose = csv_close,
     .xDescribe = csv_describe,
+    .xFields = csv_fields,
 };

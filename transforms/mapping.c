@@ -77,6 +77,7 @@ struct binding {                 /* slots -> columns for one header */
 struct mapping {
     struct arena arena;          /* everything loaded from the layout file */
     const char *name, *path;
+    const char *connector;       /* the reader this layout is for (default "csv") */
     enum date_order layout_date_order, date_order;
     int split_full_name;
     struct slot *slots;          /* malloc'd, grows while loading */
@@ -680,10 +681,17 @@ static enum cm_status parse_detect(struct mapping *m, json_t *root, char *err)
     return rc;
 }
 
-/* "layout" (default: the file name without .json), "date_order", "split_full_name" */
+/* "layout" (default: the file name without .json), "connector" (default "csv"),
+ * "date_order", "split_full_name" */
 static enum cm_status parse_settings(struct mapping *m, json_t *root, char *err)
 {
     json_t *name = json_object_get(root, "layout");
+    json_t *conn = json_object_get(root, "connector");
+    if (conn && (!json_is_string(conn) || json_string_length(conn) == 0))
+        return cm_fail(err, CM_ERR_CONFIG, "connector: must be a non-empty string");
+    m->connector = arena_strdup(&m->arena, conn ? json_string_value(conn) : "csv");
+    if (!m->connector)
+        return CM_ERR_NOMEM;
     json_t *desc = json_object_get(root, "description");
     json_t *order = json_object_get(root, "date_order");
     json_t *split = json_object_get(root, "split_full_name");
@@ -713,7 +721,8 @@ static enum cm_status parse_settings(struct mapping *m, json_t *root, char *err)
 
 static enum cm_status parse_layout(struct mapping *m, json_t *root, char *err)
 {
-    static const char *const keys[] = { "layout", "description", "date_order", "key",
+    static const char *const keys[] = { "layout", "connector", "description", "date_order",
+                                        "key",
                                         "fields", "split_full_name", "emails", "phones",
                                         "addresses", "detect", NULL };
     if (!json_is_object(root))
@@ -797,6 +806,11 @@ void mapping_free(struct mapping *m)
     arena_free(&m->arena);
     free(m->slots);
     free(m);
+}
+
+const char *mapping_connector(const struct mapping *m)
+{
+    return m->connector;
 }
 
 const char *mapping_name(const struct mapping *m)

@@ -23,6 +23,8 @@ struct source;
 enum cm_status mapping_load(const char *name_or_path, struct mapping **out, char *err);
 void mapping_free(struct mapping *m);
 const char *mapping_name(const struct mapping *m);
+/* The connector the layout is written for: its "connector" key, default "csv". */
+const char *mapping_connector(const struct mapping *m);
 
 /* Per-source settings that override the layout: "date_order" ("MDY", "DMY", "YMD"). */
 enum cm_status mapping_configure(struct mapping *m, const struct source *src, char *err);

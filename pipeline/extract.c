@@ -5,6 +5,7 @@
 #include <string.h>
 #include "connectors/connector.h"
 #include "pipeline/arena.h"
+#include "pipeline/detect.h"
 #include "transforms/mapping.h"
 
 static void format_location(char *out, size_t cap, const char *file, long line, long end)
@@ -25,8 +26,24 @@ static enum cm_status open_source(const struct source *src, const struct connect
     if (!src->layout)
         return cm_fail(err, CM_ERR_CONFIG, "%s.layout: missing (a layout name such as "
                        "\"act\", or the path of a layout file)", src->where);
+    const char *layout = src->layout;
+    struct detect_result found;
+    if (strcmp(layout, "auto") == 0) {
+        char derr[CM_ERRBUF];
+        enum cm_status rc = detect_file(src->path ? src->path : "", src->connector, &found,
+                                        derr);
+        if (rc)
+            return cm_fail(err, rc, "%s.layout: auto: %s", src->where, derr);
+        if (found.verdict != DETECT_MATCH) {
+            char what[CM_ERRBUF];
+            detect_format(&found, what, sizeof what);
+            return cm_fail(err, CM_ERR_CONFIG, "%s.layout: auto: %s is %s; name the layout",
+                           src->where, src->path, what);
+        }
+        layout = found.candidates[0].layout;
+    }
     char merr[CM_ERRBUF];
-    enum cm_status rc = mapping_load(src->layout, map, merr);
+    enum cm_status rc = mapping_load(layout, map, merr);
     if (rc)
         return cm_fail(err, rc, "%s.layout: %s", src->where, merr);
     rc = mapping_configure(*map, src, err);

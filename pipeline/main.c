@@ -6,6 +6,7 @@
 #include <string.h>
 #include "connectors/pg_target.h"
 #include "pipeline/config.h"
+#include "pipeline/detect.h"
 #include "pipeline/extract.h"
 #include "pipeline/run.h"
 
@@ -315,6 +316,32 @@ static int cmd_check(int argc, char **argv)
     return worst;
 }
 
+/* ---- detect --------------------------------------------------------------------- */
+
+static int cmd_detect(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "crmerge detect: name at least one file\n");
+        return EXIT_USAGE;
+    }
+    int code = EXIT_OK;
+    for (int i = 1; i < argc; i++) {
+        struct detect_result r;
+        char err[CM_ERRBUF], line[CM_ERRBUF];
+        enum cm_status rc = detect_file(argv[i], NULL, &r, err);
+        if (rc) {
+            fprintf(stderr, "crmerge: %s\n", err);
+            code = exit_code(rc);
+            continue;
+        }
+        detect_format(&r, line, sizeof line);
+        printf("%s: %s\n", argv[i], line);
+        if (r.verdict != DETECT_MATCH && !code)
+            code = EXIT_SOURCE;
+    }
+    return code;
+}
+
 /* ---- help, version -------------------------------------------------------------- */
 
 static const struct command commands[] = {
@@ -328,6 +355,11 @@ static const struct command commands[] = {
     { "check", cmd_check, "crmerge check -c CONFIG",
       "Validate the config, read every source as a run would (counting records and\n"
       "rejects) and test the database connection, without writing anything." },
+    { "detect", cmd_detect, "crmerge detect FILE...",
+      "Say which known layout each file (or GoldMine directory) matches, with a confidence\n"
+      "from 0 to 1 and how it was told (header, magic bytes, root element), or \"unknown\"\n"
+      "with the nearest candidates, or \"ambiguous\" naming them. Exit 0 when every file\n"
+      "matched, 5 otherwise. A source with \"layout\": \"auto\" uses the same detection." },
     { "extract", cmd_extract,
       "crmerge extract -c CONFIG [--source NAME]\n       crmerge extract --layout NAME FILE...",
       "Print the canonical records as JSON Lines on stdout, one per record. Rejected\n"

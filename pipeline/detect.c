@@ -1,0 +1,272 @@
+/* detect.c — layout detection (see detect.h). */
+#include "pipeline/detect.h"
+
+#include <dirent.h>
+#include <libxml/xmlreader.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <zlib.h>
+#include "connectors/connector.h"
+#include "pipeline/config.h"
+#include "transforms/mapping.h"
+
+#define SNIFF_BYTES 4096
+
+/* The first bytes of the file, through gzip if it is compressed; UTF-16 text is
+ * reduced to its ASCII bytes (enough to recognise BEGIN:VCARD or '<'). */
+static size_t sniff(const char *path, unsigned char *buf, size_t cap, int *gzip)
+{
+    gzFile f = gzopen(path, "rb");
+    if (!f)
+        return 0;
+    *gzip = !gzdirect(f);
+    int n = gzread(f, buf, (unsigned)cap);
+    gzclose(f);
+    if (n <= 0)
+        return 0;
+    size_t len = (size_t)n;
+    if (len >= 2 && ((buf[0] == 0xFF && buf[1] == 0xFE) || (buf[0] == 0xFE && buf[1] == 0xFF))) {
+        size_t k = 0;
+        for (size_t i = 2; i < len; i++) {
+            if (buf[i])
+                buf[k++] = buf[i];
+        }
+        len = k;
+    } else if (len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF) {
+        memmove(buf, buf + 3, len - 3);
+        len -= 3;
+    }
+    return len;
+}
+
+static int starts_with_ci(const unsigned char *buf, size_t len, const char *word)
+{
+    size_t i = 0;
+    while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+        i++;
+    size_t n = strlen(word);
+    return len - i >= n && strncasecmp((const char *)buf + i, word, n) == 0;
+}
+
+/* A dBase header that agrees with the file's size. */
+static int looks_like_dbf(const unsigned char *b, size_t len, const char *path)
+{
+    if (len < 32)
+        return 0;
+    static const unsigned char versions[] = { 0x03, 0x83, 0x8B, 0x30, 0x31, 0x32, 0xF5 };
+    if (!memchr(versions, b[0], sizeof versions))
+        return 0;
+    unsigned header = b[8] | (unsigned)b[9] << 8, reclen = b[10] | (unsigned)b[11] << 8;
+    unsigned long count = b[4] | (unsigned long)b[5] << 8 | (unsigned long)b[6] << 16 |
+                          (unsigned long)b[7] << 24;
+    struct stat st;
+    if (header < 33 || reclen < 1 || stat(path, &st) != 0 || (off_t)header > st.st_size)
+        return 0;
+    return b[1] <= 200 && b[2] >= 1 && b[2] <= 12 && b[3] >= 1 && b[3] <= 31 &&
+           (unsigned long long)count * reclen <= (unsigned long long)st.st_size;
+}
+
+static int has_contact1(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *e;
+    int found = 0;
+    while (!found && (e = readdir(d)) != NULL)
+        found = strncasecmp(e->d_name, "contact1.", 9) == 0;
+    closedir(d);
+    return found;
+}
+
+static void xml_root(const char *path, char *root, size_t cap)
+{
+    root[0] = '\0';
+    xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                          XML_PARSE_NOWARNING);
+    if (!r)
+        return;
+    while (xmlTextReaderRead(r) == 1) {
+        if (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT) {
+            const xmlChar *name = xmlTextReaderConstLocalName(r);
+            snprintf(root, cap, "%s", name ? (const char *)name : "");
+            break;
+        }
+    }
+    xmlFreeTextReader(r);
+}
+
+/* The file's kind and how it was told. */
+static void file_kind(const char *path, struct detect_result *out)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(out->kind, sizeof out->kind, "%s", has_contact1(path) ? "goldmine" : "dir");
+        snprintf(out->how, sizeof out->how, "a directory%s",
+                 has_contact1(path) ? " with CONTACT1" : "");
+        return;
+    }
+    unsigned char buf[SNIFF_BYTES];
+    int gzip = 0;
+    size_t len = sniff(path, buf, sizeof buf, &gzip);
+    if (starts_with_ci(buf, len, "BEGIN:VCARD")) {
+        snprintf(out->kind, sizeof out->kind, "vcard");
+        snprintf(out->how, sizeof out->how, "BEGIN:VCARD");
+    } else if (starts_with_ci(buf, len, "<")) {
+        char root[64];
+        xml_root(path, root, sizeof root);
+        int siebel = strcmp(root, "SiebelMessage") == 0;
+        snprintf(out->kind, sizeof out->kind, "%s", siebel ? "siebel_xml" : "xml");
+        snprintf(out->how, sizeof out->how, "root element %s", root[0] ? root : "?");
+    } else if (!gzip && looks_like_dbf(buf, len, path)) {
+        snprintf(out->kind, sizeof out->kind, "dbf");
+        snprintf(out->how, sizeof out->how, "dBase header");
+    } else {
+        snprintf(out->kind, sizeof out->kind, "csv");
+        snprintf(out->how, sizeof out->how, "header");
+    }
+    if (gzip) {
+        size_t n = strlen(out->how);
+        snprintf(out->how + n, sizeof out->how - n, ", gzip");
+    }
+}
+
+/* Which layouts a kind of file can use: by connector name. Header-bearing kinds
+ * (csv, dbf) also try GoldMine's table layouts, to say "this is a GoldMine table". */
+static int layout_fits(const char *kind, const char *connector)
+{
+    if (strcmp(kind, "csv") == 0 || strcmp(kind, "dbf") == 0)
+        return strcmp(connector, "csv") == 0 || strcmp(connector, "dbf") == 0 ||
+               strcmp(connector, "goldmine") == 0;
+    return strcmp(kind, connector) == 0;
+}
+
+/* The header of a CSV or DBF file, through its connector. */
+static enum cm_status header_of(const char *path, const char *kind,
+                                const struct connector **conn, void **state,
+                                const char *const **names, size_t *n, char *err)
+{
+    *conn = connector_find(kind);
+    if (!*conn || (*conn)->version < 2 || !(*conn)->xFields)
+        return cm_fail(err, CM_ERR_INPUT, "%s: no reader for %s files", path, kind);
+    struct source src = { "detect", kind, NULL, path, path, NULL };
+    enum cm_status rc = (*conn)->xOpen(&src, state, err);
+    if (rc)
+        return rc;
+    return (*conn)->xFields(*state, names, n);
+}
+
+static void add_candidate(struct detect_result *out, const char *layout,
+                          const char *connector, double score)
+{
+    size_t at = out->ncandidates;
+    while (at > 0 && out->candidates[at - 1].score < score)
+        at--;
+    if (at >= DETECT_MAX_CANDIDATES)
+        return;
+    size_t last = out->ncandidates < DETECT_MAX_CANDIDATES ? out->ncandidates
+                                                           : DETECT_MAX_CANDIDATES - 1;
+    memmove(&out->candidates[at + 1], &out->candidates[at],
+            (last - at) * sizeof out->candidates[0]);
+    struct detect_candidate *c = &out->candidates[at];
+    snprintf(c->layout, sizeof c->layout, "%s", layout);
+    snprintf(c->connector, sizeof c->connector, "%s", connector);
+    c->score = score;
+    if (out->ncandidates < DETECT_MAX_CANDIDATES)
+        out->ncandidates++;
+}
+
+static int is_layout_file(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 5 && strcmp(name + n - 5, ".json") == 0 && name[0] != '.';
+}
+
+enum cm_status detect_file(const char *path, const char *only_connector,
+                           struct detect_result *out, char *err)
+{
+    memset(out, 0, sizeof *out);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return cm_fail(err, CM_ERR_IO, "%s: file not found", path);
+    file_kind(path, out);
+
+    const struct connector *conn = NULL;
+    void *state = NULL;
+    const char *const *names = NULL;
+    size_t nnames = 0;
+    int by_header = strcmp(out->kind, "csv") == 0 || strcmp(out->kind, "dbf") == 0;
+    if (by_header) {
+        enum cm_status rc = header_of(path, out->kind, &conn, &state, &names, &nnames, err);
+        if (rc) {
+            if (conn && state)
+                conn->xClose(state);
+            return rc;
+        }
+    }
+
+    DIR *d = opendir(schemas_dir());
+    if (!d) {
+        if (conn)
+            conn->xClose(state);
+        return cm_fail(err, CM_ERR_IO, "%s: cannot list the layouts", schemas_dir());
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!is_layout_file(e->d_name))
+            continue;
+        char lpath[4096];
+        snprintf(lpath, sizeof lpath, "%s/%s", schemas_dir(), e->d_name);
+        struct mapping *m = NULL;
+        char merr[CM_ERRBUF];
+        if (mapping_load(lpath, &m, merr) != CM_OK)
+            continue;                 /* a broken layout is reported when it is used */
+        const char *mc = mapping_connector(m);
+        if (layout_fits(out->kind, mc) && (!only_connector || strcmp(only_connector, mc) == 0)) {
+            double score = by_header ? mapping_header_score(m, names, nnames) : 1.0;
+            add_candidate(out, mapping_name(m), mc, score);
+        }
+        mapping_free(m);
+    }
+    closedir(d);
+    if (conn)
+        conn->xClose(state);
+
+    if (!by_header && out->ncandidates > 1) {
+        /* several layouts for one reader (no header to tell them apart) */
+        out->verdict = DETECT_AMBIGUOUS;
+    } else if (out->ncandidates == 0 || out->candidates[0].score < DETECT_MIN_SCORE) {
+        out->verdict = DETECT_UNKNOWN;
+    } else if (out->ncandidates > 1 &&
+               out->candidates[0].score - out->candidates[1].score < DETECT_MARGIN) {
+        out->verdict = DETECT_AMBIGUOUS;
+    } else {
+        out->verdict = DETECT_MATCH;
+    }
+    return CM_OK;
+}
+
+void detect_format(const struct detect_result *r, char *out, size_t cap)
+{
+    size_t n = 0;
+#define ADD(...) do { int k_ = snprintf(out + n, n < cap ? cap - n : 0, __VA_ARGS__); \
+                      if (k_ > 0) n += (size_t)k_; } while (0)
+    if (r->verdict == DETECT_MATCH) {
+        ADD("%s (%s connector, %.2f, by %s)", r->candidates[0].layout,
+            r->candidates[0].connector, r->candidates[0].score, r->how);
+        return;
+    }
+    ADD("%s", r->verdict == DETECT_UNKNOWN ? "unknown" : "ambiguous");
+    if (r->ncandidates == 0) {
+        ADD(" (a %s file, by %s; no layout for it)", r->kind, r->how);
+        return;
+    }
+    ADD(r->verdict == DETECT_UNKNOWN ? " (nearest: " : " (candidates: ");
+    for (size_t i = 0; i < r->ncandidates && i < 3; i++)
+        ADD("%s%s %.2f", i ? ", " : "", r->candidates[i].layout, r->candidates[i].score);
+    ADD(")");
+#undef ADD
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Layout detection: `crmerge detect` names the layout with a confidence, says "unknown"
+# with the nearest candidates, refuses to guess between near-equal candidates, and a
+# source with "layout": "auto" uses it.
+. "$(dirname "$0")/lib.sh"
+
+check_grep "an ACT! CSV export is detected by its header" \
+    '^examples/exports/act_head_office.csv: act \(csv connector, 1.00, by header\)$' \
+    "$CRMERGE" detect examples/exports/act_head_office.csv
+check_grep "a UTF-16 tab-delimited ACT! export too" \
+    '^examples/exports/act_berlin.txt: act \(csv connector, 1.00, by header\)$' \
+    "$CRMERGE" detect examples/exports/act_berlin.txt
+printf 'id;colour;size\n1;red;XL\n' >"$tmpdir/stock.csv"
+check_exit "a file of no known layout exits 5" 5 "$CRMERGE" detect "$tmpdir/stock.csv"
+check_last "and says unknown with the nearest candidates" "stock.csv: unknown \(nearest: "
+
+# two layouts that read the same header equally well: no silent guess
+mkdir "$tmpdir/schemas"
+cp schemas/*.json "$tmpdir/schemas/"
+sed 's/"layout": "act"/"layout": "act_copy"/' schemas/act.json >"$tmpdir/schemas/act_copy.json"
+CRMERGE_SCHEMAS="$tmpdir/schemas" check_exit "two equally good layouts: exit 5" 5 \
+    "$CRMERGE" detect examples/exports/act_head_office.csv
+check_last "and both are named" 'ambiguous \(candidates: act(_copy)? 1.00, act(_copy)? 1.00'
+
+cat >"$tmpdir/auto.json" <<JSON
+{ "sources": [ { "name": "berlin", "connector": "csv", "layout": "auto",
+                 "path": "$ROOT/examples/exports/act_berlin.txt" } ] }
+JSON
+check_eq "layout auto maps the file with the detected layout" \
+    "$("$CRMERGE" extract -c "$tmpdir/auto.json" 2>/dev/null | wc -l)" 4
+cat >"$tmpdir/auto_bad.json" <<JSON
+{ "sources": [ { "name": "stock", "connector": "csv", "layout": "auto", "path": "stock.csv" } ] }
+JSON
+check_exit "layout auto on an unknown file is a config error" 3 "$CRMERGE" extract -c "$tmpdir/auto_bad.json"
+check_last "that names the source, the file and the verdict" \
+    'sources\[0\]\.layout: auto: .*stock.csv is unknown \(nearest: .*\); name the layout'

@@ -272,8 +272,9 @@ enum cm_status config_load(const char *path, struct config **out, char *err)
     return CM_OK;
 }
 
-enum cm_status config_from_files(const char *layout, char *const *files, size_t nfiles,
-                                 struct config **out, char *err)
+enum cm_status config_from_files(const char *layout, const char *connector,
+                                 char *const *files, size_t nfiles, struct config **out,
+                                 char *err)
 {
     *out = NULL;
     json_t *sources = json_array();
@@ -303,7 +304,7 @@ enum cm_status config_from_files(const char *layout, char *const *files, size_t 
             }
         }
         json_array_append_new(sources, json_pack("{s:s, s:s, s:s, s:s}", "name", unique,
-                                                 "connector", "csv", "layout", layout,
+                                                 "connector", connector, "layout", layout,
                                                  "path", files[i]));
     }
     struct config *cfg = calloc(1, sizeof *cfg);

@@ -39,10 +39,11 @@ struct config {
 enum cm_status config_load(const char *path, struct config **out, char *err);
 void config_free(struct config *cfg);
 
-/* A config without a file, for `extract --layout NAME FILE...`: one csv source per file,
- * named after the file's base name. */
-enum cm_status config_from_files(const char *layout, char *const *files, size_t nfiles,
-                                 struct config **out, char *err);
+/* A config without a file, for `extract --layout NAME FILE...`: one source per file,
+ * read by `connector`, named after the file's base name. */
+enum cm_status config_from_files(const char *layout, const char *connector,
+                                 char *const *files, size_t nfiles, struct config **out,
+                                 char *err);
 
 const struct source *config_find_source(const struct config *cfg, const char *name);
 

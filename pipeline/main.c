@@ -9,6 +9,7 @@
 #include "pipeline/detect.h"
 #include "pipeline/extract.h"
 #include "pipeline/run.h"
+#include "transforms/mapping.h"
 
 #define CRMERGE_VERSION "0.1.0"
 
@@ -192,8 +193,19 @@ static int cmd_extract(int argc, char **argv)
                             "--layout NAME FILE...\n");
             return EXIT_USAGE;
         }
-        enum cm_status rc = config_from_files(o.layout, argv + optind,
-                                              (size_t)(argc - optind), &cfg, err);
+        /* the layout says which reader its files need */
+        struct mapping *m = NULL;
+        char connector[64] = "csv";
+        enum cm_status rc = CM_OK;
+        if (strcmp(o.layout, "auto") != 0) {
+            rc = mapping_load(o.layout, &m, err);
+            if (rc)
+                return fail(rc, err);
+            snprintf(connector, sizeof connector, "%s", mapping_connector(m));
+            mapping_free(m);
+        }
+        rc = config_from_files(o.layout, connector, argv + optind, (size_t)(argc - optind),
+                               &cfg, err);
         if (rc)
             return fail(rc, err);
     } else {

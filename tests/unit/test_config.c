@@ -128,7 +128,7 @@ TEST(files_on_the_command_line_get_unique_names)
     char *files[] = { p1, p2 };
     struct config *cfg = NULL;
     char err[CM_ERRBUF] = "";
-    CHECK_INT(config_from_files("act", files, 2, &cfg, err), CM_OK);
+    CHECK_INT(config_from_files("act", "csv", files, 2, &cfg, err), CM_OK);
     if (!cfg)
         return;
     CHECK_STR(cfg->sources[0].name, "act");

@@ -4,9 +4,9 @@
  * (u32 key length, u32 data length, host order) followed by the key and the data; the
  * index grows from its back, one 16-byte entry per record (the key's first 8 bytes as
  * a big-endian integer, and the record's offset). When the two meet and the chunk is
- * at its budget, the index is sorted (qsort_r: the prefix first, then the rest of the
- * key, then the offset, which is the order of arrival: the sort is stable) and the
- * records are written in that order as one run. Runs on disk use the same record
+ * at its budget, the index is sorted in place (introsort; by the prefix, then the rest
+ * of the key, then the offset, which is the order of arrival: the sort is stable) and
+ * the records are written in that order as one run. Runs on disk use the same record
  * format. The merge is a binary heap of run readers, ties going to the earlier run. */
 #include "connectors/extsort.h"
 
@@ -207,9 +207,97 @@ static enum cm_status add_run(struct extsort *s, uint64_t start, char *err)
 
 /* ---- the chunk ---------------------------------------------------------------- */
 
+/* Introsort of the index, in place (qsort may allocate a copy of the array, which the
+ * memory budget does not allow for). ent_cmp is a total order (ties go by offset),
+ * so the result is the stable order whatever the algorithm. */
+static void ent_swap(struct ent *a, struct ent *b)
+{
+    struct ent t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void ent_sift(struct ent *a, size_t i, size_t n, const char *mem)
+{
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            return;
+        if (c + 1 < n && ent_cmp(&a[c], &a[c + 1], (void *)mem) < 0)
+            c++;
+        if (ent_cmp(&a[i], &a[c], (void *)mem) >= 0)
+            return;
+        ent_swap(&a[i], &a[c]);
+        i = c;
+    }
+}
+
+static void ent_heapsort(struct ent *a, size_t n, const char *mem)
+{
+    for (size_t i = n / 2; i-- > 0;)
+        ent_sift(a, i, n, mem);
+    for (size_t k = n; k-- > 1;) {
+        ent_swap(&a[0], &a[k]);
+        ent_sift(a, 0, k, mem);
+    }
+}
+
+static void ent_sort(struct ent *a, size_t n, const char *mem, int depth)
+{
+    void *m = (void *)mem;
+    while (n > 24) {
+        if (depth-- <= 0) {
+            ent_heapsort(a, n, mem);
+            return;
+        }
+        size_t mid = n / 2;                       /* median of three, as sentinels */
+        if (ent_cmp(&a[mid], &a[0], m) < 0)
+            ent_swap(&a[mid], &a[0]);
+        if (ent_cmp(&a[n - 1], &a[mid], m) < 0) {
+            ent_swap(&a[n - 1], &a[mid]);
+            if (ent_cmp(&a[mid], &a[0], m) < 0)
+                ent_swap(&a[mid], &a[0]);
+        }
+        struct ent pivot = a[mid];
+        size_t i = 0, j = n - 1;
+        for (;;) {                                /* Hoare: [0, j] <= pivot <= [j+1, n) */
+            while (ent_cmp(&a[i], &pivot, m) < 0)
+                i++;
+            while (ent_cmp(&pivot, &a[j], m) < 0)
+                j--;
+            if (i >= j)
+                break;
+            ent_swap(&a[i], &a[j]);
+            i++;
+            j--;
+        }
+        size_t left = j + 1;
+        if (left < n - left) {                    /* recurse on the smaller part */
+            ent_sort(a, left, mem, depth);
+            a += left;
+            n -= left;
+        } else {
+            ent_sort(a + left, n - left, mem, depth);
+            n = left;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {              /* insertion sort for the rest */
+        struct ent x = a[i];
+        size_t j = i;
+        while (j > 0 && ent_cmp(&x, &a[j - 1], m) < 0) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = x;
+    }
+}
+
 static void chunk_sort(struct extsort *s)
 {
-    qsort_r(s->ents, s->n, sizeof *s->ents, ent_cmp, s->mem);
+    int depth = 0;
+    for (size_t n = s->n; n > 1; n >>= 1)
+        depth += 2;
+    ent_sort(s->ents, s->n, s->mem, depth);
 }
 
 static enum cm_status spill(struct extsort *s, char *err)

@@ -168,6 +168,8 @@ struct gm {
     enum phase phase;
     int reading;                 /* table being read */
     struct buf enc, skey;        /* a row being packed for the sort */
+    const char **pack_v;         /* ... its kept values and lengths */
+    size_t *pack_l;
     struct stream st[NTAB];
     int adv[NTAB];               /* advance this stream on the next call */
     struct buf parent_key, parent_company;
@@ -623,29 +625,40 @@ static enum conn_next table_next(struct table *t, struct raw_record *rec,
     return csv_connector.xNext(t->csv, rec, rej, err);
 }
 
+/* A row for the sort: varint line, varint extra lines, then per kept column a varint
+ * (0 = absent, else length + 1) and the bytes with a NUL after them. Sized first,
+ * written once. */
 static enum cm_status pack_row(struct gm *g, struct table *t, const struct raw_record *rec,
                                char *err)
 {
     struct buf *b = &g->enc;
+    size_t need = 20;
+    const char **pv = g->pack_v;
+    size_t *pl = g->pack_l;
+    for (size_t k = 0; k < t->nkept; k++) {
+        pl[k] = 0;
+        pv[k] = rec_value(rec, t->kept_col[k], &pl[k]);
+        need += 10 + (pv[k] ? pl[k] + 1 : 0);
+    }
     buf_reset(b);
-    unsigned char vi[20];
-    size_t n = extsort_put_varint(vi, (uint64_t)(rec->line > 0 ? rec->line : 0));
-    n += extsort_put_varint(vi + n, (uint64_t)(rec->line_end > rec->line ?
-                                               rec->line_end - rec->line : 0));
-    enum cm_status rc = buf_add(b, vi, n);
-    for (size_t k = 0; !rc && k < t->nkept; k++) {
-        size_t len = 0;
-        const char *v = rec_value(rec, t->kept_col[k], &len);
-        n = extsort_put_varint(vi, v ? (uint64_t)len + 1 : 0);
-        rc = buf_add(b, vi, n);
-        if (!rc && v) {
-            rc = buf_add(b, v, len);
-            if (!rc)
-                rc = buf_addch(b, '\0');
+    if (buf_grow(b, need))
+        return cm_fail(err, CM_ERR_NOMEM, "out of memory packing a row of %s", t->path);
+    unsigned char *p = (unsigned char *)b->data;
+    p += extsort_put_varint(p, (uint64_t)(rec->line > 0 ? rec->line : 0));
+    p += extsort_put_varint(p, (uint64_t)(rec->line_end > rec->line ?
+                                          rec->line_end - rec->line : 0));
+    for (size_t k = 0; k < t->nkept; k++) {
+        size_t len = pl[k];
+        const char *v = pv[k];
+        p += extsort_put_varint(p, v ? (uint64_t)len + 1 : 0);
+        if (v) {
+            memcpy(p, v, len);
+            p[len] = '\0';
+            p += len + 1;
         }
     }
-    if (rc)
-        return cm_fail(err, rc, "out of memory packing a row of %s", t->path);
+    b->len = (size_t)((char *)p - b->data);
+    b->data[b->len] = '\0';
     return CM_OK;
 }
 
@@ -1209,6 +1222,8 @@ static void gm_close(void *state)
     free(g->vals);
     free(g->lens);
     free(g->syn);
+    free(g->pack_v);
+    free(g->pack_l);
     buf_free(&g->enc);
     buf_free(&g->skey);
     buf_free(&g->parent_key);
@@ -1241,8 +1256,13 @@ static enum cm_status gm_open(const struct source *src, void **state, char *err)
     if (!rc && build_names(g) != CM_OK)
         rc = cm_fail(err, CM_ERR_NOMEM, "out of memory");
     if (!rc) {
+        size_t most = 1;
+        for (int ti = 0; ti < NTAB; ti++)
+            most = g->t[ti].nkept > most ? g->t[ti].nkept : most;
         g->syn = calloc(GM_MAX_P_ROWS, sizeof *g->syn);
-        if (!g->syn)
+        g->pack_v = calloc(most, sizeof *g->pack_v);
+        g->pack_l = calloc(most, sizeof *g->pack_l);
+        if (!g->syn || !g->pack_v || !g->pack_l)
             rc = cm_fail(err, CM_ERR_NOMEM, "out of memory");
     }
     if (rc) {

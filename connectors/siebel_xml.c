@@ -84,6 +84,7 @@
 #define SX_INPUT_CHUNK    (64 * 1024)    /* bytes taken from textin at a time */
 #define SX_NAMES_MAX      16384          /* names kept across records, then forgotten */
 #define SX_NAMETEXT_MAX   (1 << 20)      /* ... and their bytes */
+#define SX_TAG_CACHE      127            /* element names remembered by pointer */
 
 /* ---- state ---------------------------------------------------------------------- */
 
@@ -236,6 +237,7 @@ struct sx {
     char raw_rej[SX_RAW_MAX];
 
     struct tag text_tag;                 /* "#text" */
+    struct tag tags[SX_TAG_CACHE];       /* see tag_cached() */
     int pending;                         /* CONN_RECORD / CONN_REJECT ready, or -1 */
     struct reject rej;
     int finished;                        /* EOF (or error) already returned */
@@ -290,6 +292,16 @@ static struct tag tag_of(const char *name)
     for (const unsigned char *p = (const unsigned char *)name; *p; p++, t.len++)
         t.h = (t.h ^ *p) * 1099511628211ull;
     return t;
+}
+
+/* tag_of() for element names, remembered by pointer: libxml2's dictionary gives one
+ * pointer per name for the reader's life */
+static struct tag tag_cached(struct sx *s, const char *name)
+{
+    struct tag *c = &s->tags[((uintptr_t)name >> 4) % SX_TAG_CACHE];
+    if (c->s != name)
+        *c = tag_of(name);
+    return *c;
 }
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -873,7 +885,7 @@ static int record_child_start(struct sx *s, xmlNodePtr n)
     f->ord = 1;
     if (s->rec_too_big)
         return 0;
-    f->tag = tag_of(node_name(n));
+    f->tag = tag_cached(s, node_name(n));
     int rc = 0;
     if (!parent->has_child) {
         parent->has_child = 1;
@@ -1030,6 +1042,9 @@ static int ev_text(struct sx *s, xmlNodePtr n)
     if (!v || !*v)
         return 0;
     size_t len = strlen(v);
+    const struct frame *f = &s->frames[s->nframes - 1];
+    if (f->has_child && f->text_off == s->text.len && is_blank(v, len))
+        return 0;                        /* indentation between elements */
     if (charge(s, len))
         return 0;
     return buf_add(&s->text, v, len) ? -1 : 0;
@@ -1161,28 +1176,26 @@ static enum step reader_step(struct sx *s, char *err)
     xmlNodePtr n = xmlTextReaderCurrentNode(s->reader);
     if (!n)
         return STEP_OK;
-    int type = xmlTextReaderNodeType(s->reader);
     int depth = xmlTextReaderDepth(s->reader);
     s->last_node = n;
     s->last_depth = depth;
     s->last_started = 0;
-    switch (type) {
-    case XML_READER_TYPE_ELEMENT: {
-        int empty = xmlTextReaderIsEmptyElement(s->reader) == 1;
-        s->last_started = !empty;
-        return dispatch(s, ev_start(s, n, depth, empty, err));
-    }
-    case XML_READER_TYPE_END_ELEMENT:
-        return dispatch(s, ev_end(s, depth));
-    case XML_READER_TYPE_TEXT:
-    case XML_READER_TYPE_CDATA:
-    case XML_READER_TYPE_WHITESPACE:
-    case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
+    /* the node's own type, except to tell an element's start from its end:
+     * xmlTextReaderNodeType() would look up xml:space for every text node */
+    switch (n->type) {
+    case XML_ELEMENT_NODE:
+        if (xmlTextReaderNodeType(s->reader) == XML_READER_TYPE_END_ELEMENT)
+            return dispatch(s, ev_end(s, depth));
+        s->last_started = xmlTextReaderIsEmptyElement(s->reader) != 1;
+        return dispatch(s, ev_start(s, n, depth, !s->last_started, err));
+    case XML_TEXT_NODE:
+    case XML_CDATA_SECTION_NODE:
         return dispatch(s, ev_text(s, n));
-    case XML_READER_TYPE_ENTITY_REFERENCE:
+    case XML_ENTITY_REF_NODE:
         ev_entity(s, n);
         return STEP_OK;
-    case XML_READER_TYPE_DOCUMENT_TYPE:
+    case XML_DTD_NODE:
+    case XML_DOCUMENT_TYPE_NODE:
         return dispatch(s, doctype_refused(s, err));
     default:
         return STEP_OK;

@@ -15,6 +15,9 @@
  *   max_record_bytes  4194304: text plus field names of one record; a larger record
  *                     is rejected
  *   max_input_bytes   0 (no cap): decompressed bytes; more ends the source
+ *   encoding          "auto" (default): a BOM, else the XML declaration, else UTF-8;
+ *                     or a name ("windows-1252") that overrides the declaration, for
+ *                     a file written in a legacy code page that declares none
  *
  * Fields. Every leaf element (no child elements) inside a record is one field, named
  * by its tag: <Id>, <FirstName>, <WorkPhone>. Elements with children name their
@@ -27,8 +30,9 @@
  * their order after it), and its fields come first in the record. Nesting goes on the
  * same way ("Contact_Account#2.Account_Address.City"). Other attributes are ignored:
  * in EAI messages they are message control (operation, searchspec), not data. Text
- * outside leaves (mixed content), which EAI never writes, is kept under its element's
- * name ("#text" for the record element itself). Namespace prefixes are dropped.
+ * outside leaves (mixed content), which EAI never writes, is kept as a leaf named
+ * "#text" of its element ("Note.#text", "Note.#text#2"; "#text" for the record
+ * element itself). Namespace prefixes are dropped.
  * Values are the UTF-8 text libxml2 gives (entities &amp; and character references
  * resolved, CDATA as text), untrimmed, except for phones: in a field whose tag ends in
  * "Phone", "PhoneNumber", "PhoneNum", "Fax" or "FaxNumber" (any case), Siebel's
@@ -55,14 +59,16 @@
  * error, including nodes it had already parsed (the parser runs up to 512 bytes
  * ahead). So on an error the walk goes on over the part of the tree the parser did
  * build, up to the elements that were still open when the error came: records that
- * were complete before the break are returned; then one reject names the line and
- * libxml2's message, and the source ends.
+ * were complete before the break are returned; then one reject at the line libxml2
+ * names, with its message ("not well formed: ... the rest of the file was not read";
+ * the location carries the line, the reason does not repeat it), and the source ends.
  *
  * Lines: libxml2 keeps element lines in 16 bits, so a record's line is taken from the
  * text node before it (XML_PARSE_BIG_LINES keeps text lines whole), which ends where
  * the record's start tag begins; line_end likewise from the text before its end tag. */
 #include "connectors/connector.h"
 
+#include <libxml/encoding.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
@@ -1251,12 +1257,14 @@ static void sx_close(void *state)
 /* record_path is kept twice in one allocation: as written (for messages), then split
  * into its segments. */
 static enum cm_status read_options(struct sx *s, const struct source *src,
-                                   long long *max_input, char *err)
+                                   long long *max_input, const char **encoding, char *err)
 {
     const char *path;
     long long depth, record;
     enum cm_status rc = source_opt_string(src, "record_path", "ListOfContact/Contact",
                                           &path, err);
+    if (!rc)
+        rc = source_opt_string(src, "encoding", "auto", encoding, err);
     if (!rc)
         rc = source_opt_int(src, "max_depth", 64, &depth, err);
     if (!rc)
@@ -1299,6 +1307,15 @@ static enum cm_status read_options(struct sx *s, const struct source *src,
     if (*max_input < 0)
         return cm_fail(err, CM_ERR_CONFIG, "%s.max_input_bytes: must not be negative",
                        src->where);
+    if (!strcasecmp(*encoding, "auto")) {
+        *encoding = NULL;
+    } else {
+        xmlCharEncodingHandlerPtr h = xmlFindCharEncodingHandler(*encoding);
+        if (!h)
+            return cm_fail(err, CM_ERR_CONFIG, "%s.encoding: unknown encoding \"%s\"",
+                           src->where, *encoding);
+        xmlCharEncCloseFunc(h);
+    }
     s->max_depth = (int)depth;
     s->max_record = (size_t)record;
     return CM_OK;
@@ -1324,8 +1341,9 @@ static enum cm_status sx_open(const struct source *src, void **state, char *err)
     buf_init(&s->nametext, 0);
     names_reset(s);
     long long max_input;
+    const char *encoding;
     char terr[CM_ERRBUF];
-    enum cm_status rc = read_options(s, src, &max_input, err);
+    enum cm_status rc = read_options(s, src, &max_input, &encoding, err);
     if (rc)
         goto fail;
     s->file = strdup(src->path);
@@ -1339,13 +1357,13 @@ static enum cm_status sx_open(const struct source *src, void **state, char *err)
         cm_fail(err, rc, "%s: %s", src->where, terr);
         goto fail;
     }
-    /* UTF-16 arrives transcoded to UTF-8: its declaration must not switch back */
-    const char *enc = textin_encoding(s->ti);
-    int utf16 = !strncmp(enc, "utf-16", 6);
+    /* UTF-16 arrives transcoded to UTF-8 (a BOM wins): its declaration must not switch
+     * back; a configured encoding overrides the declaration too */
+    if (!strncmp(textin_encoding(s->ti), "utf-16", 6))
+        encoding = "UTF-8";
     int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT |
-                  XML_PARSE_BIG_LINES | (utf16 ? XML_PARSE_IGNORE_ENC : 0);
-    s->reader = xmlReaderForIO(read_input, NULL, s, s->file, utf16 ? "UTF-8" : NULL,
-                               options);
+                  XML_PARSE_BIG_LINES | (encoding ? XML_PARSE_IGNORE_ENC : 0);
+    s->reader = xmlReaderForIO(read_input, NULL, s, s->file, encoding, options);
     if (!s->reader) {
         rc = cm_fail(err, CM_ERR_NOMEM, "%s: cannot start the XML reader", s->file);
         goto fail;

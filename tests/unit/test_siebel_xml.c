@@ -630,6 +630,35 @@ TEST(options_are_checked)
     t = transcript(FX "contacts.xml", "{\"max_depth\": \"64\"}");
     CHECK_STR(t, "OPEN: sources[0].max_depth: must be an integer, not a string");
     free(t);
+    t = transcript(FX "contacts.xml", "{\"encoding\": \"klingon\"}");
+    CHECK_STR(t, "OPEN: sources[0].encoding: unknown encoding \"klingon\"");
+    free(t);
+}
+
+TEST(encoding_is_declared_or_configured)
+{
+    /* declared: libxml2 decodes */
+    static const char latin[] = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+                                "<SiebelMessage><ListOfContact><Contact><Id>1</Id>"
+                                "<LastName>M\xfcller</LastName></Contact></ListOfContact>"
+                                "</SiebelMessage>\n";
+    char *t = transcript(write_tmp("latin.xml", latin, sizeof latin - 1), NULL);
+    CHECK_STR(t, "2: Id=1|LastName=Müller\n");
+    free(t);
+    /* undeclared legacy bytes: not UTF-8, a break; unless the source names its code page */
+    static const char cp[] = "<SiebelMessage><ListOfContact><Contact><Id>1</Id>"
+                             "<LastName>M\xfcller \x80</LastName></Contact></ListOfContact>"
+                             "</SiebelMessage>\n";
+    const char *path = write_tmp("cp1252.xml", cp, sizeof cp - 1);
+    t = transcript(path, NULL);
+    CHECK_STR(t, "R1: not well formed: Input is not proper UTF-8, indicate encoding ! "
+                 "Bytes: 0xFC 0x6C 0x6C 0x65 \xe2\x80\x94 the rest of the file was not read\n");
+    free(t);
+    t = transcript(path, "{\"encoding\": \"windows-1252\"}");
+    CHECK_STR(t, "1: Id=1|LastName=Müller \xe2\x82\xac\n");
+    free(t);
+    unlink(tmp_path("latin.xml"));
+    unlink(tmp_path("cp1252.xml"));
 }
 
 /* ---- the layouts ------------------------------------------------------------------ */
@@ -805,6 +834,7 @@ int main(void)
     RUN(deep_nesting_is_an_error);
     RUN(a_record_over_max_record_bytes_is_rejected);
     RUN(options_are_checked);
+    RUN(encoding_is_declared_or_configured);
     RUN(siebel_xml_layout_maps_a_contact);
     RUN(siebel_eim_layout_maps_an_eim_contact_row);
     return test_report();

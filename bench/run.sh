@@ -7,6 +7,10 @@
 #      durable settings), then a rerun on the same input; against it, in the same
 #      session, `psql \copy` of the same canonical rows (exported from source_record)
 #      into a table shaped like source_record (its columns and primary key).
+#   3. the other readers: `crmerge extract` of a gen_siebel SiebelMessage export and of
+#      a gen_goldmine table set (the CONTACT1 + CONTACT2 + CONTSUPP join) of each size,
+#      contacts/s and peak RSS (median of BENCH_RUNS runs). BENCH_ONLY=readers runs
+#      only this part.
 #
 # BENCH_SIZES (default "100000 1000000"), BENCH_RUNS (default 3), BENCH_PORT (55990).
 # Files and results go to bench/out/ (results.md); the server lives in bench/out/pg
@@ -23,6 +27,26 @@ calc() { awk "BEGIN { print $* }"; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 [ -x ./crmerge ] && [ -x build/bench/gen_act ] || make -j2 all tools >/dev/null
+
+# bench_extract LABEL LAYOUT INPUT N: median wall, cpu and peak RSS of `crmerge extract`
+bench_extract() {
+    local label=$1 layout=$2 input=$3 n=$4 t="$out/extract_$1_$4.times"
+    : >"$t"
+    for _ in $(seq "$runs"); do
+        /usr/bin/time -f '%e %U %M' -a -o "$t" \
+            ./crmerge extract --layout "$layout" "$input" >/dev/null 2>"$out/extract_$1_$4.err"
+    done
+    local wall cpu rss
+    wall=$(awk '{print $1}' "$t" | median)
+    cpu=$(awk '{print $2}' "$t" | median)
+    rss=$(awk '{print $3}' "$t" | median)
+    printf '  %-9s %8d contacts: %6.2f s wall, %6.2f s cpu, %8.0f contacts/s, peak RSS %6.1f MB\n' \
+        "$label" "$n" "$wall" "$cpu" "$(calc "$n / $wall")" "$(calc "$rss / 1024")"
+    printf '| %s | %d | %.2f s | %.0f | %.1f MB |\n' "$label" "$n" "$wall" \
+        "$(calc "$n / $wall")" "$(calc "$rss / 1024")" >>"$out/readers.md"
+}
+
+if [ "${BENCH_ONLY:-}" != readers ]; then
 for n in $sizes; do
     [ -s "$out/act_$n.csv" ] || build/bench/gen_act "$n" 42 >"$out/act_$n.csv" 2>/dev/null
 done
@@ -100,3 +124,16 @@ done
             "${copy_s[$n]}" "$(calc "${copy_s[$n]} / $load")"
     done
 } | tee "$out/results.md"
+fi
+
+echo "== other readers (crmerge extract; Siebel EAI XML, GoldMine three-table join; $runs runs, median)"
+{ echo "| reader | contacts | wall | contacts/s | peak RSS |"; echo "|---|---:|---:|---:|---:|"; } >"$out/readers.md"
+for n in $sizes; do
+    [ -s "$out/siebel_$n.xml" ] || build/bench/gen_siebel "$n" 42 >"$out/siebel_$n.xml"
+    bench_extract siebel_xml siebel_xml "$out/siebel_$n.xml" "$n"
+done
+for n in $sizes; do
+    [ -s "$out/gm_$n/CONTSUPP.csv" ] || { mkdir -p "$out/gm_$n" && build/bench/gen_goldmine "$n" 42 "$out/gm_$n"; }
+    bench_extract goldmine goldmine "$out/gm_$n" "$n"
+done
+cat "$out/readers.md"

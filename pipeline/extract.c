@@ -149,6 +149,7 @@ enum cm_status extract_source(const struct source *src, const struct extract_sin
     }
     buf_free(&json);
     arena_free(&arena);
+    describe(conn, state, st);          /* again: what was read, not only what was opened */
     conn->xClose(state);
     mapping_free(map);
     return rc;

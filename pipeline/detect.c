@@ -1,6 +1,7 @@
 /* detect.c — layout detection (see detect.h). */
 #include "pipeline/detect.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <libxml/xmlreader.h>
 #include <stdio.h>
@@ -82,6 +83,43 @@ static int has_contact1(const char *dir)
     return found;
 }
 
+/* The root element's name from the first bytes of an ASCII-compatible document:
+ * past the XML declaration, processing instructions, comments and a DOCTYPE. For a
+ * file libxml2 stops reading before its first element (broken early, in one chunk). */
+static void scan_root(const unsigned char *b, size_t len, char *root, size_t cap)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (b[i] != '<') {
+            i++;
+            continue;
+        }
+        const char *end = NULL;
+        if (i + 1 < len && b[i + 1] == '?')
+            end = "?>";
+        else if (i + 3 < len && memcmp(b + i + 1, "!--", 3) == 0)
+            end = "-->";
+        else if (i + 1 < len && b[i + 1] == '!')
+            end = ">";
+        if (end) {
+            const unsigned char *e = memmem(b + i, len - i, end, strlen(end));
+            if (!e)
+                return;
+            i = (size_t)(e - b) + strlen(end);
+            continue;
+        }
+        size_t k = 0, j = i + 1;
+        while (j < len && k + 1 < cap && (isalnum(b[j]) || b[j] == '_' || b[j] == '-' ||
+                                           b[j] == '.' || b[j] == ':'))
+            root[k++] = (char)b[j++];
+        root[k] = '\0';
+        char *colon = strrchr(root, ':');             /* the local name, as libxml2's */
+        if (colon)
+            memmove(root, colon + 1, strlen(colon));
+        return;
+    }
+}
+
 static void xml_root(const char *path, char *root, size_t cap)
 {
     root[0] = '\0';
@@ -118,6 +156,8 @@ static void file_kind(const char *path, struct detect_result *out)
     } else if (starts_with_ci(buf, len, "<")) {
         char root[64];
         xml_root(path, root, sizeof root);
+        if (!root[0])
+            scan_root(buf, len, root, sizeof root);
         int siebel = strcmp(root, "SiebelMessage") == 0;
         snprintf(out->kind, sizeof out->kind, "%s", siebel ? "siebel_xml" : "xml");
         snprintf(out->how, sizeof out->how, "root element %s", root[0] ? root : "?");

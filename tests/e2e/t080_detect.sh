@@ -34,3 +34,15 @@ JSON
 check_exit "layout auto on an unknown file is a config error" 3 "$CRMERGE" extract -c "$tmpdir/auto_bad.json"
 check_last "that names the source, the file and the verdict" \
     'sources\[0\]\.layout: auto: .*stock.csv is unknown \(nearest: .*\); name the layout'
+
+check_grep "a Siebel XML export is detected by its root element" \
+    '^tests/fixtures/siebel/contacts.xml: siebel_xml \(siebel_xml connector, 1.00, by root element SiebelMessage\)$' \
+    "$CRMERGE" detect tests/fixtures/siebel/contacts.xml
+printf '<?xml version="1.0"?>\n<!-- exported -->\n<SiebelMessage><ListOfContact><Contact><Id>1</Id><</Contact>' \
+    >"$tmpdir/cut.xml"
+check_grep "an XML file broken before its first record is still told by its root element" \
+    'cut.xml: siebel_xml \(siebel_xml connector, 1.00, by root element SiebelMessage\)$' \
+    "$CRMERGE" detect "$tmpdir/cut.xml"
+check_grep "a GoldMine table directory is detected as goldmine" \
+    '^tests/fixtures/goldmine/sql: goldmine \(goldmine connector' \
+    "$CRMERGE" detect tests/fixtures/goldmine/sql

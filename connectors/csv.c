@@ -480,6 +480,21 @@ static void cut_at_line_end(struct csv *c)
     }
 }
 
+static const char *field_name(const struct csv *c, size_t k)
+{
+    return c->have_names && k < c->ncols ? c->names[k] : NULL;
+}
+
+/* " (Notes)": the header name of field k (0-based) for a reject reason, or "". */
+static const char *field_label(const struct csv *c, size_t k, char out[300])
+{
+    const char *name = field_name(c, k);
+    out[0] = '\0';
+    if (name)
+        snprintf(out, 300, " (%.256s)", name);
+    return out;
+}
+
 /* A record over a limit, or a bad quote on a line too long to hold: skip it. */
 static enum outcome reject_skipped(struct csv *c, enum pres pr, struct reject *rej,
                                    char *err)
@@ -504,9 +519,10 @@ static enum outcome reject_skipped(struct csv *c, enum pres pr, struct reject *r
         c->line = line + 1;
         return reject(rej, c, line, line, c->rawcut, c->rawcut_len);
     }
+    char col[300];
     if (pr == P_FIELD_BIG)
-        snprintf(rej->reason, sizeof rej->reason,
-                 "field %zu exceeds max_field_bytes (%zu)", r.big_field, c->max_field);
+        snprintf(rej->reason, sizeof rej->reason, "field %zu%s exceeds max_field_bytes (%zu)",
+                 r.big_field, field_label(c, r.big_field - 1, col), c->max_field);
     else
         snprintf(rej->reason, sizeof rej->reason,
                  "record exceeds max_record_bytes (%zu)", c->max_record);
@@ -516,11 +532,6 @@ static enum outcome reject_skipped(struct csv *c, enum pres pr, struct reject *r
 }
 
 /* ---- records ------------------------------------------------------------------ */
-
-static const char *field_name(const struct csv *c, size_t k)
-{
-    return c->have_names && k < c->ncols ? c->names[k] : NULL;
-}
 
 /* Decode the record's values to UTF-8; a bad byte rejects the record. */
 static int decode_record(struct csv *c, long line, struct reject *rej, char *err)
@@ -534,10 +545,8 @@ static int decode_record(struct csv *c, long line, struct reject *rej, char *err
         while (k + 1 < r->nf && (size_t)(c->fval[k + 1] - c->vals.data) <= bad)
             k++;
         size_t off = bad - (size_t)(c->fval[k] - c->vals.data);
-        const char *name = field_name(c, k);
-        char col[300] = "";
-        if (name)
-            snprintf(col, sizeof col, " (%.256s)", name);
+        char col[300];
+        field_label(c, k, col);
         if (textin_is_utf8(c->ti))
             snprintf(rej->reason, sizeof rej->reason,
                      "invalid %s in field %zu%s at byte offset %zu",
@@ -613,8 +622,9 @@ static enum outcome read_record(struct csv *c, struct raw_record *rec, struct re
         c->pos = r->end;
         c->line = line_end + 1;
         if (r->nul_field) {
-            snprintf(rej->reason, sizeof rej->reason, "NUL byte in field %zu",
-                     r->nul_field);
+            char col[300];
+            snprintf(rej->reason, sizeof rej->reason, "NUL byte in field %zu%s",
+                     r->nul_field, field_label(c, r->nul_field - 1, col));
             return reject(rej, c, line, line_end, raw, raw_len);
         }
         if (r->nfields > CSV_MAX_FIELDS) {

@@ -68,4 +68,4 @@ check "a cp1252 file with bad rows publishes its good row" "$CRMERGE" run -c "$t
 check_eq "undecoded bytes and NUL bytes are kept visibly as \\xNN in rejected_record.raw" \
     "$(psql_q "SELECT string_agg(reason || ' | ' || raw, E'\n' ORDER BY seq) FROM cp.rejected_record")" \
     "$(printf '%s\n%s' '5 fields, header has 4 | "W1","M\xfcller GmbH","M\xfcller","m@m.example","x"' \
-                      'NUL byte in field 2 | "W3","N\x00ul","Nul","n@n.example"')"
+                      'NUL byte in field 2 (Company) | "W3","N\x00ul","Nul","n@n.example"')"

@@ -315,7 +315,7 @@ TEST(bad_quote_found_while_skipping_an_oversized_field)
     CHECK_TRANSCRIPT(path, "{\"max_field_bytes\": 64}",
         "2: 1|ok\n"
         "R3: unbalanced quote\n"
-        "R4: field 1 exceeds max_field_bytes (64)\n"
+        "R4: field 1 (id) exceeds max_field_bytes (64)\n"
         "5: 3|fine\n"
         "6: 4|fine\n");
     /* the same on one line: the line is skipped */
@@ -541,7 +541,7 @@ TEST(short_rows_padded_with_absent_values)
 TEST(nul_byte_rejects_the_record_without_truncating)
 {
     CHECK_TRANSCRIPT(FX "nul.csv", NULL,
-        "R2: NUL byte in field 4\n"
+        "R2: NUL byte in field 4 (d)\n"
         "3: 5|6|7|8\n");
     struct reader r;
     CHECK_INT(rd_open(&r, FX "nul.csv", NULL), CM_OK);
@@ -570,8 +570,8 @@ TEST(field_over_max_field_bytes_is_skipped_not_buffered)
     write_file(path, in.data, in.len);
     CHECK_TRANSCRIPT(path, "{\"max_field_bytes\": 64}",
         "2: 1|short|x\n"
-        "R3: field 2 exceeds max_field_bytes (64)\n"
-        "R4-3004: field 2 exceeds max_field_bytes (64)\n"
+        "R3: field 2 (notes) exceeds max_field_bytes (64)\n"
+        "R4-3004: field 2 (notes) exceeds max_field_bytes (64)\n"
         "3005: 4|after|z\n");
     CHECK_TRANSCRIPT(path, "{\"max_record_bytes\": 1000}",
         "2: 1|short|x\n"

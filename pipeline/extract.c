@@ -16,22 +16,24 @@ static void format_location(char *out, size_t cap, const char *file, long line, 
         snprintf(out, cap, "%s:%ld", file ? file : "?", line);
 }
 
+/* The source's connector and layout, "auto" resolved by detection, opened. With
+ * "connector": "auto" (only beside "layout": "auto") detection picks the reader too. */
 static enum cm_status open_source(const struct source *src, const struct connector **conn,
                                   struct mapping **map, void **state, char *err)
 {
-    *conn = connector_find(src->connector);
-    if (!*conn)
-        return cm_fail(err, CM_ERR_CONFIG, "%s.connector: unknown connector \"%s\"",
-                       src->where, src->connector);
     if (!src->layout)
         return cm_fail(err, CM_ERR_CONFIG, "%s.layout: missing (a layout name such as "
                        "\"act\", or the path of a layout file)", src->where);
-    const char *layout = src->layout;
+    const char *layout = src->layout, *cname = src->connector;
+    int auto_layout = strcmp(layout, "auto") == 0, auto_conn = strcmp(cname, "auto") == 0;
+    if (auto_conn && !auto_layout)
+        return cm_fail(err, CM_ERR_CONFIG, "%s.connector: \"auto\" needs \"layout\": "
+                       "\"auto\" (or name the connector)", src->where);
     struct detect_result found;
-    if (strcmp(layout, "auto") == 0) {
+    if (auto_layout) {
         char derr[CM_ERRBUF];
-        enum cm_status rc = detect_file(src->path ? src->path : "", src->connector, &found,
-                                        derr);
+        enum cm_status rc = detect_file(src->path ? src->path : "", auto_conn ? NULL : cname,
+                                        &found, derr);
         if (rc)
             return cm_fail(err, rc, "%s.layout: auto: %s", src->where, derr);
         if (found.verdict != DETECT_MATCH) {
@@ -41,18 +43,24 @@ static enum cm_status open_source(const struct source *src, const struct connect
                            src->where, src->path, what);
         }
         layout = found.candidates[0].layout;
+        cname = found.candidates[0].connector;
     }
+    *conn = connector_find(cname);
+    if (!*conn)
+        return cm_fail(err, CM_ERR_CONFIG, "%s.connector: unknown connector \"%s\"",
+                       src->where, cname);
     char merr[CM_ERRBUF];
     enum cm_status rc = mapping_load(layout, map, merr);
     if (rc)
         return cm_fail(err, rc, "%s.layout: %s", src->where, merr);
-    rc = mapping_configure(*map, src, err);
-    if (rc) {
-        mapping_free(*map);
-        *map = NULL;
-        return rc;
+    if (strcmp(mapping_connector(*map), cname) != 0) {
+        rc = cm_fail(err, CM_ERR_CONFIG, "%s.layout: %s is a layout for the %s connector, "
+                     "not %s", src->where, layout, mapping_connector(*map), cname);
+    } else {
+        rc = mapping_configure(*map, src, err);
+        if (!rc)
+            rc = (*conn)->xOpen(src, state, err);
     }
-    rc = (*conn)->xOpen(src, state, err);
     if (rc) {
         mapping_free(*map);
         *map = NULL;

@@ -195,7 +195,7 @@ static int cmd_extract(int argc, char **argv)
         }
         /* the layout says which reader its files need */
         struct mapping *m = NULL;
-        char connector[64] = "csv";
+        char connector[64] = "auto";               /* with layout auto: detected */
         enum cm_status rc = CM_OK;
         if (strcmp(o.layout, "auto") != 0) {
             rc = mapping_load(o.layout, &m, err);

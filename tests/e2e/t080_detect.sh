@@ -46,3 +46,21 @@ check_grep "an XML file broken before its first record is still told by its root
 check_grep "a GoldMine table directory is detected as goldmine" \
     '^tests/fixtures/goldmine/sql: goldmine \(goldmine connector' \
     "$CRMERGE" detect tests/fixtures/goldmine/sql
+
+check_eq "extract --layout auto picks the reader too: Siebel XML, a GoldMine directory, ACT!" \
+    "$("$CRMERGE" extract --layout auto tests/fixtures/siebel/contacts.xml tests/fixtures/goldmine/sql \
+        examples/exports/act_berlin.txt 2>/dev/null | wc -l)" 11
+cat >"$tmpdir/auto_conn.json" <<JSON
+{ "sources": [ { "name": "gm", "connector": "auto", "layout": "auto",
+                 "path": "$ROOT/tests/fixtures/goldmine/sql" } ] }
+JSON
+check_eq "a config source with connector and layout auto is read by the detected reader" \
+    "$("$CRMERGE" extract -c "$tmpdir/auto_conn.json" 2>/dev/null | wc -l)" 4
+cat >"$tmpdir/mismatch.json" <<JSON
+{ "sources": [ { "name": "gm", "connector": "csv", "layout": "goldmine",
+                 "path": "$ROOT/tests/fixtures/goldmine/sql" } ] }
+JSON
+check_exit "a layout written for another connector is a config error" 3 \
+    "$CRMERGE" extract -c "$tmpdir/mismatch.json"
+check_last "that names both connectors" \
+    'sources\[0\].layout: goldmine is a layout for the goldmine connector, not csv'

@@ -10,6 +10,12 @@ check_grep "an ACT! CSV export is detected by its header" \
 check_grep "a UTF-16 tab-delimited ACT! export too" \
     '^examples/exports/act_berlin.txt: act \(csv connector, 1.00, by header\)$' \
     "$CRMERGE" detect examples/exports/act_berlin.txt
+check_grep "an old ACT! dBase contact table is detected by its field names" \
+    '^tests/fixtures/dbf/act6.dbf: act_dbf \(dbf connector, 1.00, by dBase header\)$' \
+    "$CRMERGE" detect tests/fixtures/dbf/act6.dbf
+check_grep "GoldMine's CONTACT1.DBF is the goldmine layout, not ACT!'s" \
+    '^tests/fixtures/goldmine/dbf/CONTACT1.DBF: goldmine \(goldmine connector, 1.00, by dBase header\)$' \
+    "$CRMERGE" detect tests/fixtures/goldmine/dbf/CONTACT1.DBF
 printf 'id;colour;size\n1;red;XL\n' >"$tmpdir/stock.csv"
 check_exit "a file of no known layout exits 5" 5 "$CRMERGE" detect "$tmpdir/stock.csv"
 check_last "and says unknown with the nearest candidates" "stock.csv: unknown \(nearest: "
@@ -34,3 +40,10 @@ JSON
 check_exit "layout auto on an unknown file is a config error" 3 "$CRMERGE" extract -c "$tmpdir/auto_bad.json"
 check_last "that names the source, the file and the verdict" \
     'sources\[0\]\.layout: auto: .*stock.csv is unknown \(nearest: .*\); name the layout'
+
+cat >"$tmpdir/auto_dbf.json" <<JSON
+{ "sources": [ { "name": "act6", "connector": "dbf", "layout": "auto",
+                 "path": "$ROOT/tests/fixtures/dbf/act6.dbf" } ] }
+JSON
+check_eq "layout auto on a dBase table maps its live records" \
+    "$("$CRMERGE" extract -c "$tmpdir/auto_dbf.json" 2>/dev/null | wc -l)" 4

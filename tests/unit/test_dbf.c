@@ -1,4 +1,5 @@
-/* test_dbf.c — the dBase reader (connectors/dbf.c).
+/* test_dbf.c — the dBase reader (connectors/dbf.c) and the dbf connector and layout
+ * (connectors/dbf_connector.c, schemas/act_dbf.json).
  *
  * Most cases compare a transcript of what the reader yielded, one line per record or
  * reject:
@@ -9,15 +10,24 @@
  * (README.md there says what each file exercises); a few odd files are written into
  * temporary files here. */
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "connectors/connector.h"
 #include "connectors/dbf.h"
+#include "pipeline/arena.h"
+#include "pipeline/config.h"
+#include "pipeline/contact.h"
 #include "tests/unit/testlib.h"
+#include "transforms/mapping.h"
+
+extern const struct connector dbf_connector;
 
 #define FX "tests/fixtures/dbf/"
+#define GM "tests/fixtures/goldmine/dbf/"
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
@@ -499,6 +509,137 @@ TEST(encoding_option_wins_over_the_language_driver)
         "3: Leer||||?|\nE");
 }
 
+/* ---- the connector, the layout, detection --------------------------------------------- */
+
+struct conn {
+    struct source src;
+    json_t *opts;
+    void *st;
+    char err[CM_ERRBUF];
+};
+
+static enum cm_status conn_open(struct conn *c, const char *path, const char *opts)
+{
+    memset(c, 0, sizeof *c);
+    c->opts = json_loads(opts ? opts : "{}", 0, NULL);
+    c->src.name = "act";
+    c->src.connector = "dbf";
+    c->src.path = path;
+    c->src.where = "sources[0]";
+    c->src.options = c->opts;
+    return dbf_connector.xOpen(&c->src, &c->st, c->err);
+}
+
+static void conn_close(struct conn *c)
+{
+    dbf_connector.xClose(c->st);
+    json_decref(c->opts);
+}
+
+TEST(connector_options_and_errors_name_the_source)
+{
+    struct conn c;
+    CHECK_INT(conn_open(&c, FX "unknown_ld.dbf", "{\"encoding\": \"bogus\"}"), CM_ERR_CONFIG);
+    CHECK_STR(c.err, "sources[0].encoding: unknown encoding \"bogus\"");
+    conn_close(&c);
+    CHECK_INT(conn_open(&c, FX "unknown_ld.dbf", NULL), CM_ERR_INPUT);
+    CHECK_STR(c.err, "sources[0]: " FX "unknown_ld.dbf: unknown language driver 0xF0 (byte "
+                     "29): set \"encoding\" to the table's code page");
+    conn_close(&c);
+    CHECK_INT(conn_open(&c, FX "act6.dbf", "{\"max_memo_bytes\": 0}"), CM_ERR_CONFIG);
+    CHECK_STR(c.err, "sources[0].max_memo_bytes: must be between 1 and 1073741824, not 0");
+    conn_close(&c);
+    CHECK_INT(conn_open(&c, NULL, NULL), CM_ERR_CONFIG);
+    CHECK_STR(c.err, "sources[0].path: missing");
+    conn_close(&c);
+
+    CHECK_INT(conn_open(&c, FX "unknown_ld.dbf", "{\"encoding\": \"cp850\"}"), CM_OK);
+    struct buf d = BUF_INIT(0);
+    CHECK_INT(dbf_connector.xDescribe(c.st, &d), CM_OK);
+    CHECK_STR(d.data, "unknown_ld.dbf: dBase III, cp850 (encoding option; language driver "
+                      "0xF0), 2 fields, 1 records");
+    buf_free(&d);
+    const char *const *names;
+    size_t n;
+    CHECK_INT(dbf_connector.xFields(c.st, &names, &n), CM_OK);
+    CHECK_INT(n, 2);
+    CHECK_STR(names[0], "NAME");
+    CHECK_STR(names[1], "QTY");
+    conn_close(&c);
+    CHECK(connector_find("dbf") == &dbf_connector);
+}
+
+TEST(act_dbf_layout_maps_a_contact)
+{
+    struct conn c;
+    CHECK_INT(conn_open(&c, FX "act6.dbf", NULL), CM_OK);
+    struct mapping *m = NULL;
+    char err[CM_ERRBUF] = "";
+    CHECK_INT(mapping_load("schemas/act_dbf.json", &m, err), CM_OK);
+    CHECK_STR(mapping_connector(m), "dbf");
+    struct arena a = ARENA_INIT;
+    struct buf json = BUF_INIT(0);
+    int records = 0;
+    for (;;) {
+        struct raw_record rec;
+        struct reject rej;
+        enum conn_next nx = dbf_connector.xNext(c.st, &rec, &rej, c.err);
+        if (nx != CONN_RECORD)
+            break;
+        struct contact ct;
+        arena_reset(&a);
+        CHECK_INT(mapping_apply(m, "act", &rec, &a, &ct, err), CM_OK);
+        if (++records == 2)
+            CHECK_INT(contact_to_json(&ct, &json), CM_OK);
+        if (records == 3) {                               /* NAME only: split */
+            CHECK_STR(ct.given_name, "Bob");
+            CHECK_STR(ct.family_name, "Smith");
+            CHECK_STR(ct.suffix, "Jr.");
+        }
+    }
+    CHECK_INT(records, 4);
+    CHECK_STR(json.data,
+        "{\"source\":\"act\",\"source_key\":\"0A1B2C3D4E60\",\"source_key_derived\":false,"
+        "\"source_updated\":\"2024-01-20\",\"prefix\":null,\"given_name\":\"J\xc3\xbcrgen\","
+        "\"middle_name\":null,\"family_name\":\"Wei\xc3\x9f\",\"suffix\":null,"
+        "\"full_name\":\"Dr. J\xc3\xbcrgen Wei\xc3\x9f\","
+        "\"company\":\"M\xc3\xbcller & S\xc3\xb6hne GmbH\",\"department\":null,"
+        "\"title\":\"Gesch\xc3\xa4" "ftsf\xc3\xbchrer\",\"emails\":[],"
+        "\"phones\":[{\"type\":\"work\",\"number\":\"+49 30 1234567\"}],"
+        "\"addresses\":[{\"type\":\"work\",\"lines\":[\"Hauptstra\xc3\x9f" "e 5\"],"
+        "\"city\":\"Berlin\",\"region\":null,\"postal_code\":\"10115\","
+        "\"country\":\"Deutschland\"}],\"created\":\"2018-01-31\",\"status\":\"Interessent\","
+        "\"extra\":{\"SALUTATION\":\"Herr Dr. Wei\xc3\x9f\",\"USER1\":\"Budget 5.000 "
+        "\xe2\x82\xac\",\"USER2\":\"\xe2\x80\x9cPremium\xe2\x80\x9d\",\"CONT_TYPE\":\"1\"}}");
+    buf_free(&json);
+    arena_free(&a);
+    mapping_free(m);
+    conn_close(&c);
+}
+
+/* The header score of a layout on a table's field names. */
+static double score(const char *layout, const char *path)
+{
+    struct mapping *m = NULL;
+    char err[CM_ERRBUF];
+    struct dbf *d = NULL;
+    CHECK_INT(mapping_load(layout, &m, err), CM_OK);
+    CHECK_INT(dbf_open(path, NULL, &d, err), CM_OK);
+    double s = m && d ? mapping_header_score(m, dbf_field_names(d), dbf_field_count(d)) : -1;
+    dbf_close(d);
+    mapping_free(m);
+    return s;
+}
+
+TEST(detection_tells_act_from_goldmine_tables)
+{
+    CHECK(score("schemas/act_dbf.json", FX "act6.dbf") > 0.99);
+    CHECK(score("schemas/goldmine.json", FX "act6.dbf") == 0.0);     /* no ACCOUNTNO */
+    CHECK(score("schemas/act.json", FX "act6.dbf") == 0.0);          /* no "Contact" */
+    CHECK(score("schemas/goldmine.json", GM "CONTACT1.DBF") > 0.99);
+    CHECK(score("schemas/act_dbf.json", GM "CONTACT1.DBF") == 0.0);  /* no NAME */
+}
+
 int main(void)
 {
     RUN(dbase3_with_memo_cp437);
@@ -513,5 +654,8 @@ int main(void)
     RUN(memo_over_max_memo_bytes_is_rejected_without_being_read);
     RUN(unreadable_tables_are_errors_naming_the_file);
     RUN(encoding_option_wins_over_the_language_driver);
+    RUN(connector_options_and_errors_name_the_source);
+    RUN(act_dbf_layout_maps_a_contact);
+    RUN(detection_tells_act_from_goldmine_tables);
     return test_report();
 }

@@ -202,6 +202,7 @@ static const struct ldid ldids[] = {
     { 0x64, "CP852", "cp852" },          { 0x65, "CP866", "cp866" },
     { 0x66, "CP865", "cp865" },          { 0x67, "CP861", "cp861" },
     { 0x6A, "CP737", "cp737" },          { 0x6B, "CP857", "cp857" },
+    { 0x6C, "CP863", "cp863" },
     { 0x78, "CP950", "cp950" },          { 0x79, "CP949", "cp949" },
     { 0x7A, "CP936", "cp936" },          { 0x7B, "CP932", "cp932" },
     { 0x7C, "CP874", "cp874" },          { 0x7D, "WINDOWS-1255", "cp1255" },
@@ -308,20 +309,21 @@ static enum cm_status count_descriptors(struct dbf *d, const unsigned char *h, s
     return CM_OK;
 }
 
-static enum kind kind_of(const struct dbf *d, char type)
+/* How a field type is read; 0 for a type this reader does not know. */
+static int kind_of(const struct dbf *d, char type, enum kind *kind)
 {
     switch (type) {
-    case 'C': return K_TEXT;
-    case 'N': case 'F': return K_NUMBER;
-    case 'D': return K_DATE;
-    case 'L': return K_LOGICAL;
-    case 'M': return K_MEMO;
-    case 'I': return K_INT;
-    case 'Y': return K_CURRENCY;
-    case 'T': return K_DATETIME;
-    case 'B': return d->fam == F_VFP ? K_DOUBLE : K_SKIP;
-    case 'G': case 'P': case '0': return K_SKIP;
-    default: return (enum kind)-1;
+    case 'C': *kind = K_TEXT; return 1;
+    case 'N': case 'F': *kind = K_NUMBER; return 1;
+    case 'D': *kind = K_DATE; return 1;
+    case 'L': *kind = K_LOGICAL; return 1;
+    case 'M': *kind = K_MEMO; return 1;
+    case 'I': *kind = K_INT; return 1;
+    case 'Y': *kind = K_CURRENCY; return 1;
+    case 'T': *kind = K_DATETIME; return 1;
+    case 'B': *kind = d->fam == F_VFP ? K_DOUBLE : K_SKIP; return 1;
+    case 'G': case 'P': case '0': *kind = K_SKIP; return 1;
+    default: return 0;
     }
 }
 
@@ -432,27 +434,22 @@ static enum cm_status read_descriptor(struct dbf *d, const unsigned char *p, siz
     f->dec = p[17];
     f->null_bit = -1;
     f->out = -1;
-    if (f->type == 'C' && d->fam != F_DB4 && f->dec) {
-        f->len |= (size_t)f->dec << 8;      /* Clipper / FoxPro: C fields over 255 */
+    if (f->type == 'C' && f->dec) {
+        f->len |= (size_t)f->dec << 8;      /* Clipper, Harbour: C fields over 255 */
         f->dec = 0;
     }
-    int k_ = (int)kind_of(d, f->type);
-    if (k_ < 0)
+    if (!kind_of(d, f->type, &f->kind))
         return cm_fail(err, CM_ERR_INPUT, "%s: field %s: type '%c' (%s) is not supported",
                        d->path, f->name, f->type >= 0x20 && f->type < 0x7F ? f->type : '?',
                        type_word(f->type));
-    f->kind = (enum kind)k_;
     if (f->len == 0)
         return cm_fail(err, CM_ERR_INPUT, "%s: field %s has width 0", d->path, f->name);
     size_t w = fixed_width(d, f);
     if (w && f->len != w)
         return cm_fail(err, CM_ERR_INPUT, "%s: field %s: type %c must be %zu bytes wide, "
                        "not %zu", d->path, f->name, f->type, w, f->len);
-    if (f->type == '0' || (d->fam == F_VFP && (p[18] & 0x01) &&
-                           strcasecmp(f->name, "_NullFlags") == 0)) {
-        f->kind = K_SKIP;
+    if (f->type == '0')                     /* VFP's hidden _NullFlags */
         d->nullflags = (int)k;
-    }
     if (f->kind == K_SKIP && note_skipped(d, f) != CM_OK)
         return cm_fail(err, CM_ERR_NOMEM, "out of memory");
     return CM_OK;

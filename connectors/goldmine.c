@@ -81,6 +81,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "connectors/dbf.h"
 #include "connectors/extsort.h"
 #include "pipeline/arena.h"
 #include "pipeline/config.h"
@@ -113,7 +114,8 @@ struct table {
     char *path;                  /* NULL: the table is not there */
     const char *base;            /* file name, for describe */
     int is_dbf;
-    void *csv;                   /* the CSV reader while reading */
+    void *csv;                   /* the CSV reader while reading, or */
+    struct dbf *dbf;             /* the dBase reader */
     json_t *csv_opts;
     struct source csv_src;
     size_t ncols;                /* columns in the file */
@@ -438,20 +440,32 @@ static enum cm_status open_table(struct gm *g, int ti, const struct source *src,
     for (int k = 0; k < NCS; k++)
         t->cs[k] = -1;
     t->is_dbf = looks_like_dbf(t->path);
-    if (t->is_dbf)
-        return cm_fail(err, CM_ERR_INPUT, "%s: %s: dBase tables are not supported yet",
-                       src->where, t->path);
-    enum cm_status rc = csv_source(g, t, src, err);
-    if (rc)
-        return rc;
-    rc = csv_connector.xOpen(&t->csv_src, &t->csv, err);
-    if (rc)
-        return rc;
     const char *const *names;
     size_t n;
-    rc = csv_connector.xFields(t->csv, &names, &n);
-    if (rc)
-        return cm_fail(err, rc, "%s: %s: cannot read the header", src->where, t->path);
+    enum cm_status rc;
+    if (t->is_dbf) {
+        const char *enc;
+        rc = source_opt_string(src, "encoding", NULL, &enc, err);
+        if (rc)
+            return rc;
+        struct dbf_options o = { enc, 0 };
+        char derr[CM_ERRBUF];
+        rc = dbf_open(t->path, &o, &t->dbf, derr);
+        if (rc)
+            return cm_fail(err, rc, "%s: %s", src->where, derr);
+        names = dbf_field_names(t->dbf);
+        n = dbf_field_count(t->dbf);
+    } else {
+        rc = csv_source(g, t, src, err);
+        if (rc)
+            return rc;
+        rc = csv_connector.xOpen(&t->csv_src, &t->csv, err);
+        if (rc)
+            return rc;
+        rc = csv_connector.xFields(t->csv, &names, &n);
+        if (rc)
+            return cm_fail(err, rc, "%s: %s: cannot read the header", src->where, t->path);
+    }
     if (n == 0)
         return cm_fail(err, CM_ERR_INPUT, "%s: %s: no header", src->where, t->path);
 
@@ -607,21 +621,36 @@ static int dyn_slot(struct gm *g, const char *name)
 
 /* ---- reading the tables into the sorts ------------------------------------------ */
 
-static void close_reader(struct table *t)
+/* The reader's own description into t->desc, while it is open. */
+static void describe_reader(struct table *t)
 {
-    if (!t->csv)
-        return;
     struct buf d = BUF_INIT(sizeof t->desc - 1);
-    if (csv_connector.xDescribe(t->csv, &d) == CM_OK && d.data)
+    enum cm_status rc = CM_ERR_INPUT;
+    if (t->csv)
+        rc = csv_connector.xDescribe(t->csv, &d);
+    else if (t->dbf)
+        rc = dbf_describe(t->dbf, &d);
+    if (rc == CM_OK && d.data)
         snprintf(t->desc, sizeof t->desc, "%s", d.data);
     buf_free(&d);
-    csv_connector.xClose(t->csv);
+}
+
+static void close_reader(struct table *t)
+{
+    describe_reader(t);
+    if (t->csv)
+        csv_connector.xClose(t->csv);
+    if (t->dbf)
+        dbf_close(t->dbf);
     t->csv = NULL;
+    t->dbf = NULL;
 }
 
 static enum conn_next table_next(struct table *t, struct raw_record *rec,
                                  struct reject *rej, char *err)
 {
+    if (t->dbf)
+        return dbf_next(t->dbf, rec, rej, err);
     return csv_connector.xNext(t->csv, rec, rej, err);
 }
 
@@ -662,14 +691,32 @@ static enum cm_status pack_row(struct gm *g, struct table *t, const struct raw_r
     return CM_OK;
 }
 
-static enum conn_next reject_row(struct reject *rej, int ti, const struct table *t,
-                                 const struct raw_record *rec, size_t alen)
+static void raw_add(struct buf *b, int first, const char *v, size_t n);
+static void raw_done(struct buf *b, struct reject *rej);
+
+/* Reject a row as read; its raw text is the CSV reader's, or for a dBase table the
+ * row's values rebuilt as CSV (readable, and like the join's rejects). */
+static enum conn_next reject_row(struct gm *g, struct reject *rej, int ti,
+                                 const struct table *t, const struct raw_record *rec,
+                                 size_t alen)
 {
     rej->file = t->path;
     rej->line = rec->line;
     rej->line_end = rec->line_end;
     rej->raw = rec->raw;
     rej->raw_len = rec->raw_len;
+    if (t->dbf || !rec->raw) {
+        struct buf *b = &g->raw;
+        buf_reset(b);
+        int first = 1;
+        for (size_t j = 0; j < rec->nfields && j < t->ncols && b->len < GM_RAW_MAX; j++) {
+            if (t->kept[j] < 0 && (int)j != t->acct && (int)j != t->rectype)
+                continue;                                   /* a shadow column */
+            raw_add(b, first, rec->values[j], rec->values[j] ? rec->lengths[j] : 0);
+            first = 0;
+        }
+        raw_done(b, rej);
+    }
     snprintf(rej->reason, sizeof rej->reason, "%s row %s", tab_name[ti],
              alen ? "with a NUL byte in its ACCOUNTNO" : "without ACCOUNTNO");
     return CONN_REJECT;
@@ -782,7 +829,7 @@ static enum conn_next read_tables(struct gm *g, struct reject *rej, char *err)
         alen = acct ? rtrim_spaces(acct, alen) : 0;
         if (alen == 0 || memchr(acct, '\0', alen)) {
             t->rejects++;
-            return reject_row(rej, g->reading, t, &rec, alen);
+            return reject_row(g, rej, g->reading, t, &rec, alen);
         }
         if (cls == CLS_P)
             t->p_rows++;
@@ -876,47 +923,53 @@ static int is_parent(const struct gm *g, const struct stream *s)
                                    g->parent_key.len) == 0;
 }
 
-/* The row as CSV, for a reject's raw text: its columns in file order, shadow columns
- * left out. */
+/* One value of a rebuilt row, CSV-quoted when it needs to be. */
+static void raw_add(struct buf *b, int first, const char *v, size_t n)
+{
+    if (!first)
+        buf_addch(b, ',');
+    if (v && (memchr(v, ',', n) || memchr(v, '"', n) || memchr(v, '\n', n) ||
+              memchr(v, '\r', n))) {
+        buf_addch(b, '"');
+        for (size_t i = 0; i < n; i++) {
+            if (v[i] == '"')
+                buf_addch(b, '"');
+            buf_addch(b, v[i]);
+        }
+        buf_addch(b, '"');
+    } else if (v) {
+        buf_add(b, v, n);
+    }
+}
+
+static void raw_done(struct buf *b, struct reject *rej)
+{
+    rej->raw = b->data ? b->data : "";
+    rej->raw_len = b->len < GM_RAW_MAX ? b->len : GM_RAW_MAX;
+}
+
+/* The head of stream ti as CSV, for a reject's raw text: its columns in file order,
+ * shadow columns left out. */
 static void rebuild_raw(struct gm *g, int ti, struct reject *rej)
 {
     struct table *t = &g->t[ti];
     struct stream *s = &g->st[ti];
     struct buf *b = &g->raw;
     buf_reset(b);
+    int first = 1;
     for (size_t j = 0; j < t->ncols && b->len < GM_RAW_MAX; j++) {
-        const char *v = NULL;
-        size_t n = 0;
         char cls[2] = { s->cls == CLS_C ? 'C' : 'P', 0 };
-        if ((int)j == t->acct) {
-            v = s->key;
-            n = s->klen;
-        } else if ((int)j == t->rectype) {
-            v = cls;
-            n = 1;
-        } else if (t->kept[j] >= 0) {
-            v = s->v[t->kept[j]];
-            n = s->vl[t->kept[j]];
-        } else {
+        if ((int)j == t->acct)
+            raw_add(b, first, s->key, s->klen);
+        else if ((int)j == t->rectype)
+            raw_add(b, first, cls, 1);
+        else if (t->kept[j] >= 0)
+            raw_add(b, first, s->v[t->kept[j]], s->vl[t->kept[j]]);
+        else
             continue;
-        }
-        if (b->len)
-            buf_addch(b, ',');
-        if (v && (memchr(v, ',', n) || memchr(v, '"', n) || memchr(v, '\n', n) ||
-                  memchr(v, '\r', n))) {
-            buf_addch(b, '"');
-            for (size_t i = 0; i < n; i++) {
-                if (v[i] == '"')
-                    buf_addch(b, '"');
-                buf_addch(b, v[i]);
-            }
-            buf_addch(b, '"');
-        } else if (v) {
-            buf_add(b, v, n);
-        }
+        first = 0;
     }
-    rej->raw = b->data;
-    rej->raw_len = b->len < GM_RAW_MAX ? b->len : GM_RAW_MAX;
+    raw_done(b, rej);
 }
 
 /* Reject the head of stream ti: "<what> \"<ACCOUNTNO>\"<after>". */
@@ -1213,6 +1266,8 @@ static void gm_close(void *state)
         struct table *t = &g->t[ti];
         if (t->csv)
             csv_connector.xClose(t->csv);
+        if (t->dbf)
+            dbf_close(t->dbf);
         json_decref(t->csv_opts);
         extsort_free(t->sort);
         free(g->st[ti].v);
@@ -1307,12 +1362,8 @@ static enum cm_status gm_describe(void *state, struct buf *out)
         if (!first)
             rc = buf_addstr(out, "; ");
         first = 0;
-        if (t->csv) {
-            struct buf d = BUF_INIT(sizeof t->desc - 1);
-            if (csv_connector.xDescribe(t->csv, &d) == CM_OK && d.data)
-                snprintf(t->desc, sizeof t->desc, "%s", d.data);
-            buf_free(&d);
-        }
+        if (t->csv || t->dbf)
+            describe_reader(t);
         if (!rc && strncasecmp(t->base, tab_name[ti], strlen(tab_name[ti])) != 0)
             rc = buf_printf(out, "%s ", tab_name[ti]);
         if (!rc)

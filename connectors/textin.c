@@ -1,7 +1,6 @@
 /* textin.c — file / gzip input, BOM and UTF-16 handling, per-record decoding
- * (see textin.h). Borrows zlib (gzread reads plain and gzip files alike) and glibc
- * iconv (one descriptor per file for UTF-16, one for a legacy code page; a single-byte
- * page is asked once per byte value at open and then decoded from that table). */
+ * (see textin.h). Borrows zlib (gzread reads plain and gzip files alike), glibc iconv
+ * (one descriptor per file for UTF-16) and codepage.c (a legacy code page). */
 #include "connectors/textin.h"
 
 #include <errno.h>
@@ -15,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include "connectors/codepage.h"
 
 #define TI_CHUNK (256 * 1024)   /* raw read size */
 #define TI_SNIFF 4096           /* bytes looked at for a BOM-less UTF-16 file */
@@ -40,10 +41,7 @@ struct textin {
     int need_more;              /* raw ends inside a UTF-16 sequence */
 
     enum ti_enc enc;            /* how records are decoded */
-    iconv_t rec_cd;             /* TI_LEGACY */
-    int single_byte;            /* rec_cd is a single-byte code page, tabled below */
-    unsigned char sb_len[256];  /* UTF-8 length of each byte, 0 = not in the page */
-    char sb_utf8[256][4];
+    struct codepage *cp;        /* TI_LEGACY */
     char name[64];              /* encoding label */
     const char *how;
     struct buf dec;             /* textin_decode output */
@@ -307,41 +305,15 @@ static void set_name(struct textin *ti, const char *name, const char *how)
     ti->how = how;
 }
 
-/* A single-byte, ASCII-compatible code page (windows-1252, latin1, cp850...) is a table
- * of 256 entries: ask iconv for each byte once instead of calling it per record.
- * Returns 0 for anything else (multi-byte, stateful): those stay per-record iconv. */
-static int table_code_page(struct textin *ti)
-{
-    for (int b = 0; b < 256; b++) {
-        char in = (char)b, out[8];
-        char *ip = &in, *op = out;
-        size_t il = 1, ol = sizeof out;
-        iconv(ti->rec_cd, NULL, NULL, NULL, NULL);
-        if (iconv(ti->rec_cd, &ip, &il, &op, &ol) == (size_t)-1) {
-            if (errno != EILSEQ)
-                return 0;               /* EINVAL: the start of a longer sequence */
-            ti->sb_len[b] = 0;
-            continue;
-        }
-        size_t n = (size_t)(op - out);
-        if (n == 0 || n > 4 || (b < 0x80 && (n != 1 || out[0] != (char)b)))
-            return 0;                   /* stateful, or not ASCII-compatible */
-        ti->sb_len[b] = (unsigned char)n;
-        memcpy(ti->sb_utf8[b], out, n);
-    }
-    return 1;
-}
-
 static enum cm_status open_legacy(struct textin *ti, const char *iconv_name,
                                   const char *label, const char *how)
 {
-    if (ti->rec_cd != NO_CD)
-        iconv_close(ti->rec_cd);
-    ti->rec_cd = iconv_open("UTF-8", iconv_name);
-    if (ti->rec_cd == NO_CD)
-        return CM_ERR_CONFIG;
+    codepage_close(ti->cp);
+    ti->cp = NULL;
+    enum cm_status rc = codepage_open(iconv_name, &ti->cp);
+    if (rc)
+        return rc;
     ti->enc = TI_LEGACY;
-    ti->single_byte = table_code_page(ti);
     set_name(ti, label, how);
     return CM_OK;
 }
@@ -385,10 +357,8 @@ static enum cm_status declare(struct textin *ti, const char *enc, enum ti_utf16 
 static enum cm_status start_utf16(struct textin *ti, enum ti_utf16 kind, const char *how,
                                   char *err)
 {
-    if (ti->rec_cd != NO_CD) {
-        iconv_close(ti->rec_cd);
-        ti->rec_cd = NO_CD;
-    }
+    codepage_close(ti->cp);
+    ti->cp = NULL;
     ti->stream_cd = iconv_open("UTF-8", kind == TI_BE ? "UTF-16BE" : "UTF-16LE");
     if (ti->stream_cd == NO_CD)
         return cm_fail(err, CM_ERR_IO, "%s: utf-16 conversion unavailable: %s",
@@ -428,10 +398,8 @@ static enum cm_status look_at_start(struct textin *ti, enum ti_utf16 want16, cha
     if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
         ti->bom_len = 3;
         ti->raw_off = 3;
-        if (ti->rec_cd != NO_CD) {
-            iconv_close(ti->rec_cd);
-            ti->rec_cd = NO_CD;
-        }
+        codepage_close(ti->cp);
+        ti->cp = NULL;
         ti->enc = TI_UTF8;
         set_name(ti, "utf-8", "bom");
         return CM_OK;
@@ -462,7 +430,6 @@ enum cm_status textin_open(struct textin **out, const char *path, const char *en
     if (!ti)
         return cm_fail(err, CM_ERR_NOMEM, "out of memory");
     ti->stream_cd = NO_CD;
-    ti->rec_cd = NO_CD;
     ti->max_input = max_input_bytes;
     buf_init(&ti->dec, 0);
     enum cm_status rc = CM_ERR_NOMEM;
@@ -517,8 +484,7 @@ void textin_close(struct textin *ti)
         gzclose(ti->gz);
     if (ti->stream_cd != NO_CD)
         iconv_close(ti->stream_cd);
-    if (ti->rec_cd != NO_CD)
-        iconv_close(ti->rec_cd);
+    codepage_close(ti->cp);
     buf_free(&ti->dec);
     free(ti->raw);
     free(ti->path);
@@ -527,68 +493,13 @@ void textin_close(struct textin *ti)
 
 /* ---- records --------------------------------------------------------------- */
 
-static enum cm_status convert_table(struct textin *ti, const char *in, size_t len,
-                                    const char **out, size_t *out_len, size_t *bad)
-{
-    buf_reset(&ti->dec);
-    enum cm_status rc = buf_grow(&ti->dec, len * 4 + 1);
-    if (rc)
-        return rc;
-    char *o = ti->dec.data;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)in[i];
-        if (c < 0x80) {
-            *o++ = (char)c;
-            continue;
-        }
-        size_t n = ti->sb_len[c];
-        if (n == 0) {
-            *bad = i;
-            return CM_ERR_INPUT;
-        }
-        memcpy(o, ti->sb_utf8[c], 4);
-        o += n;
-    }
-    ti->dec.len = (size_t)(o - ti->dec.data);
-    ti->dec.data[ti->dec.len] = '\0';
-    *out = ti->dec.data;
-    *out_len = ti->dec.len;
-    return CM_OK;
-}
-
 static enum cm_status convert(struct textin *ti, const char *in, size_t len,
                               const char **out, size_t *out_len, size_t *bad)
 {
-    if (ti->single_byte)
-        return convert_table(ti, in, len, out, out_len, bad);
     buf_reset(&ti->dec);
-    enum cm_status rc = buf_grow(&ti->dec, len * 3 + 16);
+    enum cm_status rc = codepage_decode(ti->cp, in, len, &ti->dec, bad);
     if (rc)
         return rc;
-    iconv(ti->rec_cd, NULL, NULL, NULL, NULL);
-    char *ip = (char *)in;
-    size_t il = len;
-    char *op = ti->dec.data;
-    size_t ol = ti->dec.alloc - 1;
-    for (;;) {
-        size_t r = iconv(ti->rec_cd, &ip, &il, &op, &ol);
-        if (r != (size_t)-1)
-            r = iconv(ti->rec_cd, NULL, NULL, &op, &ol);   /* end any shift state */
-        if (r != (size_t)-1)
-            break;
-        if (errno != E2BIG) {
-            *bad = (size_t)(ip - in);
-            return CM_ERR_INPUT;
-        }
-        ti->dec.len = (size_t)(op - ti->dec.data);
-        rc = buf_grow(&ti->dec, il * 4 + 16);
-        if (rc)
-            return rc;
-        op = ti->dec.data + ti->dec.len;
-        ol = ti->dec.alloc - 1 - ti->dec.len;
-    }
-    ti->dec.len = (size_t)(op - ti->dec.data);
-    ti->dec.data[ti->dec.len] = '\0';
     *out = ti->dec.data;
     *out_len = ti->dec.len;
     return CM_OK;

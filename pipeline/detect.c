@@ -52,22 +52,23 @@ static int starts_with_ci(const unsigned char *buf, size_t len, const char *word
     return len - i >= n && strncasecmp((const char *)buf + i, word, n) == 0;
 }
 
-/* A dBase header that agrees with the file's size. */
+/* A dBase header: a version the reader knows, a plausible date (month and day bytes
+ * are control characters, never text), a header that fits the file. The record count
+ * is not checked against the size: a truncated table is still a table, and the dbf
+ * reader reports what is missing. */
 static int looks_like_dbf(const unsigned char *b, size_t len, const char *path)
 {
     if (len < 32)
         return 0;
-    static const unsigned char versions[] = { 0x03, 0x83, 0x8B, 0x30, 0x31, 0x32, 0xF5 };
+    static const unsigned char versions[] = { 0x03, 0x83, 0x8B, 0x8E, 0x30, 0x31, 0x32,
+                                              0xF5, 0xFB };
     if (!memchr(versions, b[0], sizeof versions))
         return 0;
     unsigned header = b[8] | (unsigned)b[9] << 8, reclen = b[10] | (unsigned)b[11] << 8;
-    unsigned long count = b[4] | (unsigned long)b[5] << 8 | (unsigned long)b[6] << 16 |
-                          (unsigned long)b[7] << 24;
     struct stat st;
     if (header < 33 || reclen < 1 || stat(path, &st) != 0 || (off_t)header > st.st_size)
         return 0;
-    return b[1] <= 200 && b[2] >= 1 && b[2] <= 12 && b[3] >= 1 && b[3] <= 31 &&
-           (unsigned long long)count * reclen <= (unsigned long long)st.st_size;
+    return b[1] <= 200 && b[2] >= 1 && b[2] <= 12 && b[3] >= 1 && b[3] <= 31;
 }
 
 static int has_contact1(const char *dir)
@@ -160,7 +161,7 @@ static void file_kind(const char *path, struct detect_result *out)
             scan_root(buf, len, root, sizeof root);
         int siebel = strcmp(root, "SiebelMessage") == 0;
         snprintf(out->kind, sizeof out->kind, "%s", siebel ? "siebel_xml" : "xml");
-        snprintf(out->how, sizeof out->how, "root element %s", root[0] ? root : "?");
+        snprintf(out->how, sizeof out->how, "root element %.50s", root[0] ? root : "?");
     } else if (!gzip && looks_like_dbf(buf, len, path)) {
         snprintf(out->kind, sizeof out->kind, "dbf");
         snprintf(out->how, sizeof out->how, "dBase header");

@@ -10,6 +10,12 @@ check_grep "an ACT! CSV export is detected by its header" \
 check_grep "a UTF-16 tab-delimited ACT! export too" \
     '^examples/exports/act_berlin.txt: act \(csv connector, 1.00, by header\)$' \
     "$CRMERGE" detect examples/exports/act_berlin.txt
+check_grep "an old ACT! dBase contact table is detected by its field names" \
+    '^tests/fixtures/dbf/act6.dbf: act_dbf \(dbf connector, 1.00, by dBase header\)$' \
+    "$CRMERGE" detect tests/fixtures/dbf/act6.dbf
+check_grep "GoldMine's CONTACT1.DBF is the goldmine layout, not ACT!'s" \
+    '^tests/fixtures/goldmine/dbf/CONTACT1.DBF: goldmine \(goldmine connector, 1.00, by dBase header\)$' \
+    "$CRMERGE" detect tests/fixtures/goldmine/dbf/CONTACT1.DBF
 printf 'id;colour;size\n1;red;XL\n' >"$tmpdir/stock.csv"
 check_exit "a file of no known layout exits 5" 5 "$CRMERGE" detect "$tmpdir/stock.csv"
 check_last "and says unknown with the nearest candidates" "stock.csv: unknown \(nearest: "
@@ -64,3 +70,10 @@ check_exit "a layout written for another connector is a config error" 3 \
     "$CRMERGE" extract -c "$tmpdir/mismatch.json"
 check_last "that names both connectors" \
     'sources\[0\].layout: goldmine is a layout for the goldmine connector, not csv'
+
+cat >"$tmpdir/auto_dbf.json" <<JSON
+{ "sources": [ { "name": "act6", "connector": "dbf", "layout": "auto",
+                 "path": "$ROOT/tests/fixtures/dbf/act6.dbf" } ] }
+JSON
+check_eq "layout auto on a dBase table maps its live records" \
+    "$("$CRMERGE" extract -c "$tmpdir/auto_dbf.json" 2>/dev/null | wc -l)" 4

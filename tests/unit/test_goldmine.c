@@ -254,6 +254,65 @@ TEST(fields_and_describe)
     rd_close(&r);
 }
 
+/* ---- the dBase edition: the same rows as .DBF tables ------------------------------ */
+
+static int is_date_field(const char *name)
+{
+    return !strcmp(name, "CREATEON") || !strcmp(name, "LASTDATE") ||
+           !strcmp(name, "CALLBACKON") || !strcmp(name, "LASTCONTON");
+}
+
+TEST(dbf_edition_gives_the_same_records)
+{
+    struct reader r;
+    CHECK_INT(rd_open(&r, FX "sql", NULL), CM_OK);
+    json_t *csv = read_all(&r);
+    rd_close(&r);
+    CHECK_INT(rd_open(&r, FX "dbf", NULL), CM_OK);
+    json_t *dbf = read_all(&r);
+    struct buf d = BUF_INIT(0);
+    CHECK_INT(goldmine_connector.xDescribe(r.st, &d), CM_OK);
+    CHECK(strstr(d.data, "CONTACT1.DBF: ") == d.data);
+    CHECK(strstr(d.data, "1 deleted records skipped, 4 rows; contact2.dbf: ") != NULL);
+    CHECK(strstr(d.data, "9 rows (7 details, 1 additional contacts, 1 other rows "
+                         "skipped); sorted in memory") != NULL);
+    buf_free(&d);
+    rd_close(&r);
+
+    /* locations are record numbers; the deleted record 5 never shows */
+    static const char *const at[] = { "CONTACT1.DBF:3", "CONTACT1.DBF:4", "CONTACT1.DBF:1",
+                                      "CONTSUPP.DBF:6", "CONTACT1.DBF:2", "contact2.dbf:2",
+                                      "CONTSUPP.DBF:7" };
+    CHECK_INT(json_array_size(dbf), 7);
+    for (size_t i = 0; i < 7 && i < json_array_size(dbf); i++)
+        CHECK_STR(get(dbf, i, "@at"), at[i]);
+    CHECK_STR(get(dbf, 0, "@raw"), ",No Key Ltd,Nora Key,Key,,,,,,,,,,,,,,,,,,,,,,,,,,U0,,"
+                                   "MASTER,20210505,,MASTER,,,ZX3K0P7)%4XA(Q3");
+    CHECK_STR(get(dbf, 1, "crmerge key"), DEE);
+    CHECK_STR(get(dbf, 1, "COMPANY"), "M\xc3\xbcller & S\xc3\xb6hne GmbH");   /* cp1252 */
+    CHECK_STR(get(dbf, 2, "CREATEON"), "20190307");                           /* D field */
+    CHECK_STR(get(dbf, 4, "Web Site 1"), LONG_URL);                           /* memo */
+
+    /* every other field as in the CSV export */
+    for (size_t i = 1; i < 7 && i < json_array_size(csv); i++) {
+        json_t *a = json_array_get(csv, i), *b = json_array_get(dbf, i);
+        const char *k;
+        json_t *v;
+        json_object_foreach(a, k, v) {
+            if (k[0] == '@' || is_date_field(k))
+                continue;
+            const char *other = json_string_value(json_object_get(b, k));
+            if (!other || strcmp(other, json_string_value(v)) != 0)
+                fprintf(stderr, "record %zu field %s: csv \"%s\", dbf \"%s\"\n", i, k,
+                        json_string_value(v), other ? other : "(absent)");
+            CHECK(other && strcmp(other, json_string_value(v)) == 0);
+        }
+        CHECK_INT(json_object_size(b), json_object_size(a));
+    }
+    json_decref(csv);
+    json_decref(dbf);
+}
+
 /* ---- through the layout ---------------------------------------------------------- */
 
 TEST(layout_maps_a_joined_contact)
@@ -397,6 +456,74 @@ TEST(configuration_errors_name_the_option)
     CHECK_STR(r.err, "sources[0]: tests/fixtures/csv/delim_comma.csv: no ACCOUNTNO column: "
                      "not a GoldMine CONTACT1 table");
     rd_close(&r);
+}
+
+/* ---- odd rows --------------------------------------------------------------------- */
+
+static void write_file(const char *path, const char *text);
+
+TEST(odd_rows_are_rejected_or_kept_apart)
+{
+    char dir[] = "/tmp/cm-gm-odd-XXXXXX", path[128];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/CONTACT1.csv", dir);
+    write_file(path, "ACCOUNTNO,COMPANY,CONTACT\n"
+                     "K1,Acme,Al One\n"
+                     "K2,Beta,Bo Two\n");
+    snprintf(path, sizeof path, "%s/CONTACT2.csv", dir);
+    write_file(path, "ACCOUNTNO,COMPANY,UX\n"                 /* COMPANY: a name clash */
+                     "K1,C2 company,first\n"
+                     "K1,C2 company,second\n");             /* a duplicate */
+    struct buf cs = BUF_INIT(0);
+    buf_addstr(&cs, "ACCOUNTNO,RECTYPE,CONTACT,CONTSUPREF,NOTES,ZIP,RECID\n");
+    buf_addstr(&cs, "K1,P,Hobby,Chess,,,h1\n"
+                    "K1,P,Hobby,Golf,,,h2\n"                 /* the same label again */
+                    "K1,P,,unlabelled,,,u1\n"
+                    "K1,P,Web Site,www.a.example,some notes,,w1\n"
+                    "K1,C,No Recid,,,,\n"                      /* no RECID: no key */
+                    "K1,p,E-MAIL ADDRESS,lower@rectype.example,,01,e1\n"
+                    "K1,P,E-mail Address,,,,e2\n");           /* empty: nothing to add */
+    for (int i = 0; i < 256; i++)
+        buf_printf(&cs, "K2,P,Detail %d,v%d,,,d%d\n", i, i, i);
+    buf_addstr(&cs, "K2,P,One Too Many,x,,,d256\n"
+                    "K2,C,Carl Extra,,,,c1\n");
+    snprintf(path, sizeof path, "%s/CONTSUPP.csv", dir);
+    write_file(path, cs.data);
+    buf_free(&cs);
+
+    struct reader r;
+    CHECK_INT(rd_open(&r, dir, NULL), CM_OK);
+    json_t *all = read_all(&r);
+    CHECK_INT(json_array_size(all), 6);
+    CHECK_STR(get(all, 0, "crmerge key"), "K1");
+    CHECK_STR(get(all, 0, "COMPANY"), "Acme");
+    CHECK_STR(get(all, 0, "CONTACT2.COMPANY"), "C2 company");
+    CHECK_STR(get(all, 0, "UX"), "first");
+    CHECK_STR(get(all, 0, "Detail: Hobby"), "Chess");
+    CHECK_STR(get(all, 0, "Detail: Hobby (2)"), "Golf");
+    CHECK_STR(get(all, 0, "Detail: (no label)"), "unlabelled");
+    CHECK_STR(get(all, 0, "Web Site 1"), "www.a.example");   /* NOTES is not the URL */
+    CHECK_STR(get(all, 0, "E-mail 1"), "lower@rectype.example");
+    CHECK(json_object_get(json_array_get(all, 0), "E-mail 2") == NULL);
+    CHECK_STR(get(all, 1, "@reject"), "additional contact (CONTSUPP RECTYPE C) of ACCOUNTNO "
+                                      "\"K1\" without RECID: it has no stable key");
+    CHECK_STR(get(all, 1, "@at"), "CONTSUPP.csv:6");
+    CHECK_STR(get(all, 2, "@reject"), "duplicate CONTACT2 row: a second one for ACCOUNTNO "
+                                      "\"K1\"");
+    CHECK_STR(get(all, 2, "@at"), "CONTACT2.csv:3");
+    CHECK_STR(get(all, 3, "crmerge key"), "K2");
+    CHECK_STR(get(all, 3, "Detail: Detail 255"), "v255");
+    CHECK(json_object_get(json_array_get(all, 3), "Detail: One Too Many") == NULL);
+    CHECK_STR(get(all, 4, "@reject"), "CONTSUPP row not joined: more than 256 details for "
+                                      "ACCOUNTNO \"K2\"");
+    CHECK_STR(get(all, 4, "@at"), "CONTSUPP.csv:265");
+    CHECK_STR(get(all, 5, "crmerge key"), "K2/c1");
+    CHECK_STR(get(all, 5, "COMPANY"), "Beta");
+    CHECK_STR(get(all, 5, "CONTACT"), "Carl Extra");
+    json_decref(all);
+    rd_close(&r);
+    snprintf(path, sizeof path, "rm -rf '%s'", dir);
+    CHECK_INT(system(path), 0);
 }
 
 /* ---- a generated set, sorted in far less memory than it takes ------------------ */
@@ -622,10 +749,12 @@ int main(void)
     RUN(contact_fields_contact2_and_contsupp_details);
     RUN(additional_contact_is_its_own_record_linked_to_the_company);
     RUN(fields_and_describe);
+    RUN(dbf_edition_gives_the_same_records);
     RUN(layout_maps_a_joined_contact);
     RUN(layout_scores_a_contact1_header);
     RUN(tables_by_explicit_path_or_beside_contact1);
     RUN(configuration_errors_name_the_option);
+    RUN(odd_rows_are_rejected_or_kept_apart);
     RUN(join_spills_and_merges_in_tiny_memory);
     return test_report();
 }

@@ -1,7 +1,9 @@
 /* textin.c — file / gzip input, BOM and UTF-16 handling, per-record decoding
  * (see textin.h). Borrows zlib (gzread reads plain and gzip files alike) and glibc
  * iconv (one descriptor per file for UTF-16, one for a legacy code page; a single-byte
- * page is asked once per byte value at open and then decoded from that table). */
+ * page is asked once per byte value at open and then decoded from that table). The
+ * code page is its own object (struct codepage) so that a reader whose values name
+ * their own charset (vCard's CHARSET=) decodes them with the same code. */
 #include "connectors/textin.h"
 
 #include <errno.h>
@@ -40,13 +42,18 @@ struct textin {
     int need_more;              /* raw ends inside a UTF-16 sequence */
 
     enum ti_enc enc;            /* how records are decoded */
-    iconv_t rec_cd;             /* TI_LEGACY */
-    int single_byte;            /* rec_cd is a single-byte code page, tabled below */
-    unsigned char sb_len[256];  /* UTF-8 length of each byte, 0 = not in the page */
-    char sb_utf8[256][4];
+    struct codepage *cp;        /* TI_LEGACY */
     char name[64];              /* encoding label */
     const char *how;
     struct buf dec;             /* textin_decode output */
+};
+
+struct codepage {
+    iconv_t cd;
+    int single_byte;            /* cd is a single-byte code page, tabled below */
+    unsigned char sb_len[256];  /* UTF-8 length of each byte, 0 = not in the page */
+    char sb_utf8[256][4];
+    char label[64];
 };
 
 static const iconv_t NO_CD = (iconv_t)-1;
@@ -118,6 +125,133 @@ size_t utf8_valid_prefix(const char *s, size_t n, int partial_ok)
         i += need + 1;
     }
     return n;
+}
+
+/* ---- code pages ----------------------------------------------------------- */
+
+/* A single-byte, ASCII-compatible code page (windows-1252, latin1, cp850...) is a table
+ * of 256 entries: ask iconv for each byte once instead of calling it per record.
+ * Returns 0 for anything else (multi-byte, stateful): those stay per-record iconv. */
+static int table_code_page(struct codepage *cp)
+{
+    for (int b = 0; b < 256; b++) {
+        char in = (char)b, out[8];
+        char *ip = &in, *op = out;
+        size_t il = 1, ol = sizeof out;
+        iconv(cp->cd, NULL, NULL, NULL, NULL);
+        if (iconv(cp->cd, &ip, &il, &op, &ol) == (size_t)-1) {
+            if (errno != EILSEQ)
+                return 0;               /* EINVAL: the start of a longer sequence */
+            cp->sb_len[b] = 0;
+            continue;
+        }
+        size_t n = (size_t)(op - out);
+        if (n == 0 || n > 4 || (b < 0x80 && (n != 1 || out[0] != (char)b)))
+            return 0;                   /* stateful, or not ASCII-compatible */
+        cp->sb_len[b] = (unsigned char)n;
+        memcpy(cp->sb_utf8[b], out, n);
+    }
+    return 1;
+}
+
+enum cm_status codepage_open(struct codepage **out, const char *name, char *err)
+{
+    const char *iconv_name = name, *label = name;
+    *out = NULL;
+    if (!strcasecmp(name, "windows-1252") || !strcasecmp(name, "cp1252")) {
+        iconv_name = "WINDOWS-1252";
+        label = "windows-1252";
+    } else if (!strcasecmp(name, "latin1") || !strcasecmp(name, "iso-8859-1")) {
+        iconv_name = "ISO-8859-1";
+        label = "latin1";
+    } else if (!strncasecmp(name, "utf-32", 6) || !strncasecmp(name, "ucs-", 4)) {
+        return cm_fail(err, CM_ERR_CONFIG, "unknown encoding \"%s\"", name);
+    }
+    struct codepage *cp = calloc(1, sizeof *cp);
+    if (!cp)
+        return cm_fail(err, CM_ERR_NOMEM, "out of memory");
+    cp->cd = iconv_open("UTF-8", iconv_name);
+    if (cp->cd == NO_CD) {
+        free(cp);
+        return cm_fail(err, CM_ERR_CONFIG, "unknown encoding \"%s\"", name);
+    }
+    cp->single_byte = table_code_page(cp);
+    snprintf(cp->label, sizeof cp->label, "%s", label);
+    *out = cp;
+    return CM_OK;
+}
+
+void codepage_close(struct codepage *cp)
+{
+    if (!cp)
+        return;
+    iconv_close(cp->cd);
+    free(cp);
+}
+
+const char *codepage_name(const struct codepage *cp) { return cp->label; }
+
+static enum cm_status convert_table(const struct codepage *cp, const char *in, size_t len,
+                                    struct buf *dst, size_t *bad)
+{
+    enum cm_status rc = buf_grow(dst, len * 4 + 1);
+    if (rc)
+        return rc;
+    char *o = dst->data;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c < 0x80) {
+            *o++ = (char)c;
+            continue;
+        }
+        size_t n = cp->sb_len[c];
+        if (n == 0) {
+            *bad = i;
+            return CM_ERR_INPUT;
+        }
+        memcpy(o, cp->sb_utf8[c], 4);
+        o += n;
+    }
+    dst->len = (size_t)(o - dst->data);
+    dst->data[dst->len] = '\0';
+    return CM_OK;
+}
+
+enum cm_status codepage_decode(struct codepage *cp, const char *in, size_t len,
+                               struct buf *dst, size_t *bad)
+{
+    buf_reset(dst);
+    *bad = 0;
+    if (cp->single_byte)
+        return convert_table(cp, in, len, dst, bad);
+    enum cm_status rc = buf_grow(dst, len * 3 + 16);
+    if (rc)
+        return rc;
+    iconv(cp->cd, NULL, NULL, NULL, NULL);
+    char *ip = (char *)in;
+    size_t il = len;
+    char *op = dst->data;
+    size_t ol = dst->alloc - 1;
+    for (;;) {
+        size_t r = iconv(cp->cd, &ip, &il, &op, &ol);
+        if (r != (size_t)-1)
+            r = iconv(cp->cd, NULL, NULL, &op, &ol);       /* end any shift state */
+        if (r != (size_t)-1)
+            break;
+        if (errno != E2BIG) {
+            *bad = (size_t)(ip - in);
+            return CM_ERR_INPUT;
+        }
+        dst->len = (size_t)(op - dst->data);
+        rc = buf_grow(dst, il * 4 + 16);
+        if (rc)
+            return rc;
+        op = dst->data + dst->len;
+        ol = dst->alloc - 1 - dst->len;
+    }
+    dst->len = (size_t)(op - dst->data);
+    dst->data[dst->len] = '\0';
+    return CM_OK;
 }
 
 /* ---- reading -------------------------------------------------------------- */
@@ -307,42 +441,24 @@ static void set_name(struct textin *ti, const char *name, const char *how)
     ti->how = how;
 }
 
-/* A single-byte, ASCII-compatible code page (windows-1252, latin1, cp850...) is a table
- * of 256 entries: ask iconv for each byte once instead of calling it per record.
- * Returns 0 for anything else (multi-byte, stateful): those stay per-record iconv. */
-static int table_code_page(struct textin *ti)
+static void drop_legacy(struct textin *ti)
 {
-    for (int b = 0; b < 256; b++) {
-        char in = (char)b, out[8];
-        char *ip = &in, *op = out;
-        size_t il = 1, ol = sizeof out;
-        iconv(ti->rec_cd, NULL, NULL, NULL, NULL);
-        if (iconv(ti->rec_cd, &ip, &il, &op, &ol) == (size_t)-1) {
-            if (errno != EILSEQ)
-                return 0;               /* EINVAL: the start of a longer sequence */
-            ti->sb_len[b] = 0;
-            continue;
-        }
-        size_t n = (size_t)(op - out);
-        if (n == 0 || n > 4 || (b < 0x80 && (n != 1 || out[0] != (char)b)))
-            return 0;                   /* stateful, or not ASCII-compatible */
-        ti->sb_len[b] = (unsigned char)n;
-        memcpy(ti->sb_utf8[b], out, n);
-    }
-    return 1;
+    codepage_close(ti->cp);
+    ti->cp = NULL;
 }
 
-static enum cm_status open_legacy(struct textin *ti, const char *iconv_name,
-                                  const char *label, const char *how)
+/* name: a label or iconv name; errors are CM_ERR_CONFIG without a message (the caller
+ * knows which option it came from) */
+static enum cm_status open_legacy(struct textin *ti, const char *name, const char *how)
 {
-    if (ti->rec_cd != NO_CD)
-        iconv_close(ti->rec_cd);
-    ti->rec_cd = iconv_open("UTF-8", iconv_name);
-    if (ti->rec_cd == NO_CD)
-        return CM_ERR_CONFIG;
+    struct codepage *cp;
+    enum cm_status rc = codepage_open(&cp, name, NULL);
+    if (rc)
+        return rc;
+    drop_legacy(ti);
+    ti->cp = cp;
     ti->enc = TI_LEGACY;
-    ti->single_byte = table_code_page(ti);
-    set_name(ti, label, how);
+    set_name(ti, codepage_name(cp), how);
     return CM_OK;
 }
 
@@ -368,15 +484,7 @@ static enum cm_status declare(struct textin *ti, const char *enc, enum ti_utf16 
         set_name(ti, !strcasecmp(enc, "utf-16be") ? "utf-16be" : "utf-16le", "declared");
         return CM_OK;
     }
-    enum cm_status rc;
-    if (!strcasecmp(enc, "windows-1252") || !strcasecmp(enc, "cp1252"))
-        rc = open_legacy(ti, "WINDOWS-1252", "windows-1252", "declared");
-    else if (!strcasecmp(enc, "latin1") || !strcasecmp(enc, "iso-8859-1"))
-        rc = open_legacy(ti, "ISO-8859-1", "latin1", "declared");
-    else if (!strncasecmp(enc, "utf-32", 6) || !strncasecmp(enc, "ucs-", 4))
-        rc = CM_ERR_CONFIG;             /* not ASCII-compatible, not supported */
-    else
-        rc = open_legacy(ti, enc, enc, "declared");
+    enum cm_status rc = open_legacy(ti, enc, "declared");
     if (rc)
         return cm_fail(err, rc, "unknown encoding \"%s\"", enc);
     return CM_OK;
@@ -385,10 +493,7 @@ static enum cm_status declare(struct textin *ti, const char *enc, enum ti_utf16 
 static enum cm_status start_utf16(struct textin *ti, enum ti_utf16 kind, const char *how,
                                   char *err)
 {
-    if (ti->rec_cd != NO_CD) {
-        iconv_close(ti->rec_cd);
-        ti->rec_cd = NO_CD;
-    }
+    drop_legacy(ti);
     ti->stream_cd = iconv_open("UTF-8", kind == TI_BE ? "UTF-16BE" : "UTF-16LE");
     if (ti->stream_cd == NO_CD)
         return cm_fail(err, CM_ERR_IO, "%s: utf-16 conversion unavailable: %s",
@@ -416,7 +521,7 @@ static void decide_from_peek(struct textin *ti)
     if (utf8_valid_prefix(p + ls, le - ls, le == n) == le - ls) {
         ti->enc = TI_UTF8;
         set_name(ti, "utf-8", "detected");
-    } else if (open_legacy(ti, "WINDOWS-1252", "windows-1252", "detected") != CM_OK) {
+    } else if (open_legacy(ti, "windows-1252", "detected") != CM_OK) {
         ti->enc = TI_AUTO;              /* cannot happen with glibc; decide later */
     }
 }
@@ -428,10 +533,7 @@ static enum cm_status look_at_start(struct textin *ti, enum ti_utf16 want16, cha
     if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
         ti->bom_len = 3;
         ti->raw_off = 3;
-        if (ti->rec_cd != NO_CD) {
-            iconv_close(ti->rec_cd);
-            ti->rec_cd = NO_CD;
-        }
+        drop_legacy(ti);
         ti->enc = TI_UTF8;
         set_name(ti, "utf-8", "bom");
         return CM_OK;
@@ -462,7 +564,6 @@ enum cm_status textin_open(struct textin **out, const char *path, const char *en
     if (!ti)
         return cm_fail(err, CM_ERR_NOMEM, "out of memory");
     ti->stream_cd = NO_CD;
-    ti->rec_cd = NO_CD;
     ti->max_input = max_input_bytes;
     buf_init(&ti->dec, 0);
     enum cm_status rc = CM_ERR_NOMEM;
@@ -517,8 +618,7 @@ void textin_close(struct textin *ti)
         gzclose(ti->gz);
     if (ti->stream_cd != NO_CD)
         iconv_close(ti->stream_cd);
-    if (ti->rec_cd != NO_CD)
-        iconv_close(ti->rec_cd);
+    codepage_close(ti->cp);
     buf_free(&ti->dec);
     free(ti->raw);
     free(ti->path);
@@ -526,73 +626,6 @@ void textin_close(struct textin *ti)
 }
 
 /* ---- records --------------------------------------------------------------- */
-
-static enum cm_status convert_table(struct textin *ti, const char *in, size_t len,
-                                    const char **out, size_t *out_len, size_t *bad)
-{
-    buf_reset(&ti->dec);
-    enum cm_status rc = buf_grow(&ti->dec, len * 4 + 1);
-    if (rc)
-        return rc;
-    char *o = ti->dec.data;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)in[i];
-        if (c < 0x80) {
-            *o++ = (char)c;
-            continue;
-        }
-        size_t n = ti->sb_len[c];
-        if (n == 0) {
-            *bad = i;
-            return CM_ERR_INPUT;
-        }
-        memcpy(o, ti->sb_utf8[c], 4);
-        o += n;
-    }
-    ti->dec.len = (size_t)(o - ti->dec.data);
-    ti->dec.data[ti->dec.len] = '\0';
-    *out = ti->dec.data;
-    *out_len = ti->dec.len;
-    return CM_OK;
-}
-
-static enum cm_status convert(struct textin *ti, const char *in, size_t len,
-                              const char **out, size_t *out_len, size_t *bad)
-{
-    if (ti->single_byte)
-        return convert_table(ti, in, len, out, out_len, bad);
-    buf_reset(&ti->dec);
-    enum cm_status rc = buf_grow(&ti->dec, len * 3 + 16);
-    if (rc)
-        return rc;
-    iconv(ti->rec_cd, NULL, NULL, NULL, NULL);
-    char *ip = (char *)in;
-    size_t il = len;
-    char *op = ti->dec.data;
-    size_t ol = ti->dec.alloc - 1;
-    for (;;) {
-        size_t r = iconv(ti->rec_cd, &ip, &il, &op, &ol);
-        if (r != (size_t)-1)
-            r = iconv(ti->rec_cd, NULL, NULL, &op, &ol);   /* end any shift state */
-        if (r != (size_t)-1)
-            break;
-        if (errno != E2BIG) {
-            *bad = (size_t)(ip - in);
-            return CM_ERR_INPUT;
-        }
-        ti->dec.len = (size_t)(op - ti->dec.data);
-        rc = buf_grow(&ti->dec, il * 4 + 16);
-        if (rc)
-            return rc;
-        op = ti->dec.data + ti->dec.len;
-        ol = ti->dec.alloc - 1 - ti->dec.len;
-    }
-    ti->dec.len = (size_t)(op - ti->dec.data);
-    ti->dec.data[ti->dec.len] = '\0';
-    *out = ti->dec.data;
-    *out_len = ti->dec.len;
-    return CM_OK;
-}
 
 enum cm_status textin_decode(struct textin *ti, const char *in, size_t len,
                              const char **out, size_t *out_len, size_t *bad)
@@ -608,7 +641,7 @@ enum cm_status textin_decode(struct textin *ti, const char *in, size_t len,
             set_name(ti, "utf-8", "detected");
             return CM_OK;
         }
-        enum cm_status rc = open_legacy(ti, "WINDOWS-1252", "windows-1252", "detected");
+        enum cm_status rc = open_legacy(ti, "windows-1252", "detected");
         if (rc)
             return rc;
     }
@@ -619,7 +652,12 @@ enum cm_status textin_decode(struct textin *ti, const char *in, size_t len,
         *bad = ok;
         return CM_ERR_INPUT;
     }
-    return convert(ti, in, len, out, out_len, bad);
+    enum cm_status rc = codepage_decode(ti->cp, in, len, &ti->dec, bad);
+    if (rc)
+        return rc;
+    *out = ti->dec.data;
+    *out_len = ti->dec.len;
+    return CM_OK;
 }
 
 const char *textin_encoding(const struct textin *ti) { return ti->name; }

@@ -62,6 +62,24 @@ const char *textin_how(const struct textin *ti);       /* "bom", "detected",
 int textin_is_gzip(const struct textin *ti);
 int textin_is_utf8(const struct textin *ti);           /* records are UTF-8 checked */
 
+/* A legacy code page: bytes of one iconv encoding ("windows-1252", "cp1252", "latin1",
+ * "iso-8859-1", "cp850", "shift_jis", ...) to UTF-8. textin_decode() uses one for a
+ * file's declared or detected encoding; a reader whose values name their own charset
+ * (vCard's CHARSET=) opens one per charset. Single-byte pages decode from a table
+ * built at open; others through iconv. */
+struct codepage;
+
+/* CM_ERR_CONFIG "unknown encoding \"x\"" for a name iconv does not know, or for
+ * UTF-32 / UCS (not ASCII-compatible). err may be NULL. */
+enum cm_status codepage_open(struct codepage **out, const char *name, char *err);
+void codepage_close(struct codepage *cp);                 /* cp may be NULL */
+const char *codepage_name(const struct codepage *cp);     /* "windows-1252", "latin1",
+                                                             or the name as given */
+/* Decode in[0..len) into dst (reset first; NUL-terminated). CM_ERR_INPUT: a byte
+ * sequence that is not valid in the code page starts at *bad. */
+enum cm_status codepage_decode(struct codepage *cp, const char *in, size_t len,
+                               struct buf *dst, size_t *bad);
+
 /* Length of the longest valid UTF-8 prefix of s (n when all of it is valid).
  * With partial_ok, a sequence cut short by the end of s counts as valid. */
 size_t utf8_valid_prefix(const char *s, size_t n, int partial_ok);

@@ -120,7 +120,7 @@ static void file_kind(const char *path, struct detect_result *out)
         xml_root(path, root, sizeof root);
         int siebel = strcmp(root, "SiebelMessage") == 0;
         snprintf(out->kind, sizeof out->kind, "%s", siebel ? "siebel_xml" : "xml");
-        snprintf(out->how, sizeof out->how, "root element %s", root[0] ? root : "?");
+        snprintf(out->how, sizeof out->how, "root element %.40s", root[0] ? root : "?");
     } else if (!gzip && looks_like_dbf(buf, len, path)) {
         snprintf(out->kind, sizeof out->kind, "dbf");
         snprintf(out->how, sizeof out->how, "dBase header");

@@ -10,6 +10,12 @@ check_grep "an ACT! CSV export is detected by its header" \
 check_grep "a UTF-16 tab-delimited ACT! export too" \
     '^examples/exports/act_berlin.txt: act \(csv connector, 1.00, by header\)$' \
     "$CRMERGE" detect examples/exports/act_berlin.txt
+check_grep "a vCard file is detected by its first line" \
+    '^tests/fixtures/vcard/v40.vcf: vcard \(vcard connector, 1.00, by BEGIN:VCARD\)$' \
+    "$CRMERGE" detect tests/fixtures/vcard/v40.vcf
+check_eq "and extract reads it with the layout's connector" \
+    "$("$CRMERGE" extract --layout vcard tests/fixtures/vcard/v40.vcf 2>/dev/null |
+       grep -c '"source_key":"urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1"')" 1
 printf 'id;colour;size\n1;red;XL\n' >"$tmpdir/stock.csv"
 check_exit "a file of no known layout exits 5" 5 "$CRMERGE" detect "$tmpdir/stock.csv"
 check_last "and says unknown with the nearest candidates" "stock.csv: unknown \(nearest: "

@@ -10,6 +10,13 @@ check_grep "an ACT! CSV export is detected by its header" \
 check_grep "a UTF-16 tab-delimited ACT! export too" \
     '^examples/exports/act_berlin.txt: act \(csv connector, 1.00, by header\)$' \
     "$CRMERGE" detect examples/exports/act_berlin.txt
+for f in outlook/outlook_classic.csv outlook/outlook_com.csv google/google_contacts.csv \
+         google/google_legacy.csv; do
+    want=${f%%/*}
+    check_grep "an ${want^} export is detected by its header ($f)" \
+        "^tests/fixtures/$f: $want \\(csv connector, 1.00, by header\\)\$" \
+        "$CRMERGE" detect "tests/fixtures/$f"
+done
 check_grep "a vCard file is detected by its first line" \
     '^tests/fixtures/vcard/v40.vcf: vcard \(vcard connector, 1.00, by BEGIN:VCARD\)$' \
     "$CRMERGE" detect tests/fixtures/vcard/v40.vcf

@@ -221,21 +221,6 @@ struct vc {
 
 /* ---- small helpers ---------------------------------------------------------------- */
 
-static int grow(void **p, size_t *alloc, size_t want, size_t size)
-{
-    if (want <= *alloc)
-        return 0;
-    size_t n = *alloc ? *alloc : 16;
-    while (n < want)
-        n *= 2;
-    void *q = realloc(*p, n * size);
-    if (!q)
-        return -1;
-    *p = q;
-    *alloc = n;
-    return 0;
-}
-
 static int upper(int c)
 {
     return c >= 'a' && c <= 'z' ? c - 32 : c;
@@ -867,7 +852,7 @@ static uint32_t store_upper(struct vc *v, const char *s, size_t len)
 
 static struct prop *new_prop(struct vc *v)
 {
-    if (grow((void **)&v->props, &v->props_alloc, v->nprops + 1, sizeof *v->props))
+    if (array_grow((void **)&v->props, &v->props_alloc, v->nprops + 1, sizeof *v->props))
         return NULL;
     struct prop *p = &v->props[v->nprops];
     memset(p, 0, sizeof *p);
@@ -1109,7 +1094,7 @@ static int set_field(struct vc *v, const char *name, size_t n, uint32_t value)
         v->ncols++;
         v->names_version++;
     }
-    if (grow((void **)&v->filled, &v->filled_alloc, v->nfilled + 1, sizeof *v->filled))
+    if (array_grow((void **)&v->filled, &v->filled_alloc, v->nfilled + 1, sizeof *v->filled))
         return -1;
     if (!v->values[e->col])
         v->filled[v->nfilled++] = (uint32_t)e->col;
@@ -1179,7 +1164,7 @@ static void unwrap_label(char *s)
 static int resolve_labels(struct vc *v)
 {
     size_t n = 0;
-    if (grow((void **)&v->order, &v->order_alloc, v->nprops + 1, sizeof *v->order))
+    if (array_grow((void **)&v->order, &v->order_alloc, v->nprops + 1, sizeof *v->order))
         return -1;
     for (size_t i = 0; i < v->nprops; i++) {
         if (v->props[i].group)
@@ -1494,28 +1479,16 @@ static enum conn_next vc_next(void *state, struct raw_record *rec, struct reject
 
 /* ---- options, open, close ---------------------------------------------------------- */
 
-static enum cm_status opt_limit(const struct source *src, const char *key, long long dflt,
-                                long long min, size_t *out, char *err)
-{
-    long long val;
-    enum cm_status rc = source_opt_int(src, key, dflt, &val, err);
-    if (rc)
-        return rc;
-    if (val < min || val > VC_LIMIT_MAX)
-        return cm_fail(err, CM_ERR_CONFIG, "%s.%s: must be between %lld and %lld, not %lld",
-                       src->where, key, min, VC_LIMIT_MAX, val);
-    *out = (size_t)val;
-    return CM_OK;
-}
-
 static enum cm_status read_options(struct vc *v, const struct source *src,
                                    const char **encoding, long long *max_input, char *err)
 {
     enum cm_status rc = source_opt_string(src, "encoding", "auto", encoding, err);
     if (!rc)
-        rc = opt_limit(src, "max_property_bytes", 1048576, 64, &v->max_prop, err);
+        rc = source_opt_size(src, "max_property_bytes", 1048576, 64, VC_LIMIT_MAX,
+                             &v->max_prop, err);
     if (!rc)
-        rc = opt_limit(src, "max_card_bytes", 8388608, 256, &v->max_card, err);
+        rc = source_opt_size(src, "max_card_bytes", 8388608, 256, VC_LIMIT_MAX, &v->max_card,
+                             err);
     if (!rc)
         rc = source_opt_int(src, "max_input_bytes", 0, max_input, err);
     if (!rc && *max_input < 0)

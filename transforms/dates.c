@@ -201,6 +201,23 @@ static int zone_part(struct scan *s, struct when *w)
     return w->zone_hour <= 14 && w->zone_minute <= 59;
 }
 
+/* ".000" / ",5" after the seconds: read past (fractions are dropped) */
+static void skip_fraction(struct scan *s)
+{
+    if ((at(s, '.') || at(s, ',')) && s->p + 1 < s->end && is_digit(s->p[1])) {
+        int ignored;
+        s->p++;
+        while (digits(s, 9, &ignored) == 9)
+            ;
+    }
+}
+
+static int time_end(struct scan *s, struct when *w)
+{
+    w->has_time = 1;
+    return w->hour <= 23 && w->minute <= 59 && w->second <= 59 && zone_part(s, w);
+}
+
 /* after a basic date: HHMM or HHMMSS, fraction and zone as usual (vCard's REV) */
 static int basic_time(struct scan *s, struct when *w)
 {
@@ -208,14 +225,8 @@ static int basic_time(struct scan *s, struct when *w)
         return 0;
     if (s->p < s->end && is_digit(*s->p) && !exact_digits(s, 2, &w->second))
         return 0;
-    if ((at(s, '.') || at(s, ',')) && s->p + 1 < s->end && is_digit(s->p[1])) {
-        int ignored;
-        s->p++;
-        while (digits(s, 9, &ignored) == 9)
-            ;
-    }
-    w->has_time = 1;
-    return w->hour <= 23 && w->minute <= 59 && w->second <= 59 && zone_part(s, w);
+    skip_fraction(s);
+    return time_end(s, w);
 }
 
 static int time_part(struct scan *s, struct when *w)
@@ -234,17 +245,9 @@ static int time_part(struct scan *s, struct when *w)
         s->p++;
         if (!exact_digits(s, 2, &w->second))
             return 0;
-        if ((at(s, '.') || at(s, ',')) && s->p + 1 < s->end && is_digit(s->p[1])) {
-            int ignored;
-            s->p++;
-            while (digits(s, 9, &ignored) == 9)
-                ;
-        }
+        skip_fraction(s);
     }
-    w->has_time = 1;
-    if (!meridiem(s, &w->hour))
-        return 0;
-    return w->hour <= 23 && w->minute <= 59 && w->second <= 59 && zone_part(s, w);
+    return meridiem(s, &w->hour) && time_end(s, w);
 }
 
 static int leap(int y)

@@ -51,10 +51,11 @@
  * tab continues the one before; 3.0/4.0 drop that one character, 2.1 keeps it (RFC
  * 822 folding; the VERSION line of the card decides, else the last card's, else 3.0).
  * A quoted-printable value ending in '=' continues on the next line whatever it starts
- * with (a soft line break), except before a line END:VCARD. Bytes: quoted-printable
- * first, then CHARSET=... when given (UTF-8 checked, others through textin's code
- * pages), else the file's encoding; a BOM (UTF-8 or UTF-16) wins over CHARSET= for
- * text written as it is, CHARSET= always decides for quoted-printable bytes.
+ * with (a soft line break), except before a line END:VCARD; an empty line ends it.
+ * Bytes: quoted-printable first, then CHARSET=... when given (UTF-8 checked, others
+ * through textin's code pages), else the file's encoding; a BOM (UTF-8 or UTF-16) wins
+ * over CHARSET= for text written as it is, CHARSET= always decides for quoted-printable
+ * bytes.
  *
  * Streaming: lines are cut from one window buffer; a card's values go into one reused
  * buffer, its properties into a reused array; a property over a limit is read on

@@ -1375,6 +1375,7 @@ static enum conn_next card_record(struct vc *v, struct raw_record *rec,
     if (v->card_err[0])
         return card_reject(v, rej);
     if (name_fields(v)) {
+        v->failed = 1;
         cm_fail(err, CM_ERR_NOMEM, "%s:%ld: out of memory", v->file, v->card_line);
         return CONN_ERROR;
     }

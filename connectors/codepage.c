@@ -5,13 +5,16 @@
 #include <errno.h>
 #include <iconv.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 struct codepage {
     iconv_t cd;
     int single_byte;            /* decoded from the table below */
     unsigned char sb_len[256];  /* UTF-8 length of each byte, 0 = not in the page */
     char sb_utf8[256][4];
+    char label[64];             /* codepage_name */
 };
 
 /* A single-byte, ASCII-compatible code page (windows-1252, latin1, cp850...) is a table
@@ -51,8 +54,36 @@ enum cm_status codepage_open(const char *iconv_name, struct codepage **out)
         return CM_ERR_CONFIG;
     }
     cp->single_byte = build_table(cp);
+    snprintf(cp->label, sizeof cp->label, "%s", iconv_name);
     *out = cp;
     return CM_OK;
+}
+
+enum cm_status codepage_open_label(const char *name, struct codepage **out, char *err)
+{
+    const char *iconv_name = name, *label = name;
+    *out = NULL;
+    if (!strcasecmp(name, "windows-1252") || !strcasecmp(name, "cp1252")) {
+        iconv_name = "WINDOWS-1252";
+        label = "windows-1252";
+    } else if (!strcasecmp(name, "latin1") || !strcasecmp(name, "iso-8859-1")) {
+        iconv_name = "ISO-8859-1";
+        label = "latin1";
+    } else if (!strncasecmp(name, "utf-32", 6) || !strncasecmp(name, "ucs-", 4)) {
+        return cm_fail(err, CM_ERR_CONFIG, "unknown encoding \"%s\"", name);
+    }
+    enum cm_status rc = codepage_open(iconv_name, out);
+    if (rc == CM_ERR_CONFIG)
+        return cm_fail(err, rc, "unknown encoding \"%s\"", name);
+    if (rc)
+        return cm_fail(err, rc, "out of memory");
+    snprintf((*out)->label, sizeof (*out)->label, "%s", label);
+    return CM_OK;
+}
+
+const char *codepage_name(const struct codepage *cp)
+{
+    return cp->label;
 }
 
 void codepage_close(struct codepage *cp)

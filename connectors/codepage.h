@@ -22,7 +22,15 @@ struct codepage;
  * CM_ERR_CONFIG when iconv does not know it (no message: the caller names the option),
  * CM_ERR_NOMEM. */
 enum cm_status codepage_open(const char *iconv_name, struct codepage **out);
-void codepage_close(struct codepage *cp);
+/* The same for an encoding name as people and files write it ("cp1252", "Windows-1252",
+ * "ISO-8859-1", "latin1", "CP850", vCard's CHARSET=...): the common labels are
+ * normalised, UTF-32 / UCS refused (not ASCII-compatible). CM_ERR_CONFIG
+ * "unknown encoding \"x\"" in err (which may be NULL). */
+enum cm_status codepage_open_label(const char *name, struct codepage **out, char *err);
+void codepage_close(struct codepage *cp);               /* cp may be NULL */
+
+/* "windows-1252", "latin1", or the name it was opened with */
+const char *codepage_name(const struct codepage *cp);
 
 /* 1 when decoded from a table (a single-byte, ASCII-compatible page) */
 int codepage_is_single_byte(const struct codepage *cp);

@@ -832,20 +832,6 @@ static char sniff_delimiter(const char *p, size_t n, int eof)
 
 /* ---- options ---------------------------------------------------------------- */
 
-static enum cm_status opt_limit(const struct source *src, const char *key, long long dflt,
-                                long long min, size_t *out, char *err)
-{
-    long long v;
-    enum cm_status rc = source_opt_int(src, key, dflt, &v, err);
-    if (rc)
-        return rc;
-    if (v < min || v > CSV_LIMIT_MAX)
-        return cm_fail(err, CM_ERR_CONFIG, "%s.%s: must be between %lld and %lld, not %lld",
-                       src->where, key, min, CSV_LIMIT_MAX, v);
-    *out = (size_t)v;
-    return CM_OK;
-}
-
 static enum cm_status read_options(struct csv *c, const struct source *src,
                                    const char **encoding, long long *max_input,
                                    const json_t **columns, char *err)
@@ -876,9 +862,11 @@ static enum cm_status read_options(struct csv *c, const struct source *src,
                        "not \"%s\"", src->where, s);
     c->pad = !strcmp(s, "pad");
 
-    rc = opt_limit(src, "max_field_bytes", 1048576, 1, &c->max_field, err);
+    rc = source_opt_size(src, "max_field_bytes", 1048576, 1, CSV_LIMIT_MAX, &c->max_field,
+                         err);
     if (!rc)
-        rc = opt_limit(src, "max_record_bytes", 8388608, 1, &c->max_record, err);
+        rc = source_opt_size(src, "max_record_bytes", 8388608, 1, CSV_LIMIT_MAX,
+                             &c->max_record, err);
     if (!rc)
         rc = source_opt_int(src, "max_input_bytes", 0, max_input, err);
     if (rc)

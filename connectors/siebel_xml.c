@@ -252,25 +252,10 @@ struct sx {
 
 /* ---- small helpers --------------------------------------------------------------- */
 
-static int grow(void **p, size_t *alloc, size_t want, size_t size)
-{
-    if (want <= *alloc)
-        return 0;
-    size_t n = *alloc ? *alloc : 16;
-    while (n < want)
-        n *= 2;
-    void *q = realloc(*p, n * size);
-    if (!q)
-        return -1;
-    *p = q;
-    *alloc = n;
-    return 0;
-}
-
 static int grow32(void **p, uint32_t *alloc, uint32_t want, size_t size)
 {
     size_t a = *alloc;
-    if (grow(p, &a, want, size))
+    if (array_grow(p, &a, want, size))
         return -1;
     *alloc = (uint32_t)a;
     return 0;
@@ -751,11 +736,11 @@ static int column(struct sx *s, uint32_t parent, const struct tag *tag, uint32_t
             return -1;
         struct iname *e = &s->inames[id];
         if (e->col < 0) {
-            if (grow((void **)&s->col_name, &s->cols_alloc, s->ncols + 1,
+            if (array_grow((void **)&s->col_name, &s->cols_alloc, s->ncols + 1,
                      sizeof *s->col_name) ||
-                grow((void **)&s->values, &s->values_alloc, s->ncols + 1,
+                array_grow((void **)&s->values, &s->values_alloc, s->ncols + 1,
                      sizeof *s->values) ||
-                grow((void **)&s->lengths, &s->lengths_alloc, s->ncols + 1,
+                array_grow((void **)&s->lengths, &s->lengths_alloc, s->ncols + 1,
                      sizeof *s->lengths))
                 return -1;
             e->col = (int32_t)s->ncols;
@@ -785,7 +770,7 @@ static int set_columns(struct sx *s)
         if (intern(s, s->scopes[sc->parent].name, &sc->tag, sc->ord, 0, &sc->name))
             return -1;
     }
-    if (grow((void **)&s->filled, &s->filled_alloc, s->nfields + 1, sizeof *s->filled))
+    if (array_grow((void **)&s->filled, &s->filled_alloc, s->nfields + 1, sizeof *s->filled))
         return -1;
     for (uint32_t i = 0; i < s->nfields; i++) {
         const struct field *f = &s->fields[i];
@@ -797,7 +782,7 @@ static int set_columns(struct sx *s)
         s->filled[s->nfilled++] = (uint32_t)col;
     }
     if (s->names_stale) {
-        if (grow((void **)&s->names, &s->names_alloc, s->ncols + 1, sizeof *s->names))
+        if (array_grow((void **)&s->names, &s->names_alloc, s->ncols + 1, sizeof *s->names))
             return -1;
         for (size_t c = 0; c < s->ncols; c++)
             s->names[c] = s->nametext.data + s->inames[s->col_name[c]].off;
@@ -874,7 +859,7 @@ static int primary_attr(xmlNodePtr n)
 static int grow_frames(struct sx *s, int want)
 {
     size_t alloc = (size_t)s->frames_alloc;
-    if (grow((void **)&s->frames, &alloc, (size_t)want, sizeof *s->frames))
+    if (array_grow((void **)&s->frames, &alloc, (size_t)want, sizeof *s->frames))
         return -1;
     s->frames_alloc = (int)alloc;
     return 0;

@@ -97,3 +97,18 @@ enum cm_status buf_printf(struct buf *b, const char *fmt, ...)
     b->len += (size_t)n;
     return CM_OK;
 }
+
+int array_grow(void **p, size_t *alloc, size_t want, size_t size)
+{
+    if (want <= *alloc)
+        return 0;
+    size_t n = *alloc ? *alloc : 16;
+    while (n < want)
+        n *= 2;
+    void *q = realloc(*p, n * size);
+    if (!q)
+        return -1;
+    *p = q;
+    *alloc = n;
+    return 0;
+}

@@ -33,4 +33,8 @@ enum cm_status buf_addch(struct buf *b, char c);
 enum cm_status buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Grow the array *p of elements of `size` bytes, *alloc of them, to hold at least want
+ * (doubling, from 16). 0, or -1 out of memory (*p and *alloc unchanged). */
+int array_grow(void **p, size_t *alloc, size_t want, size_t size);
+
 #endif

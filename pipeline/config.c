@@ -53,6 +53,20 @@ enum cm_status source_opt_int(const struct source *src, const char *key,
     return CM_OK;
 }
 
+enum cm_status source_opt_size(const struct source *src, const char *key, long long dflt,
+                               long long min, long long max, size_t *out, char *err)
+{
+    long long v = dflt;
+    enum cm_status rc = source_opt_int(src, key, dflt, &v, err);
+    if (rc)
+        return rc;
+    if (v < min || v > max)
+        return cm_fail(err, CM_ERR_CONFIG, "%s.%s: must be between %lld and %lld, not %lld",
+                       src->where, key, min, max, v);
+    *out = (size_t)v;
+    return CM_OK;
+}
+
 enum cm_status source_opt_bool(const struct source *src, const char *key,
                                int dflt, int *out, char *err)
 {

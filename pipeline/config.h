@@ -55,6 +55,9 @@ enum cm_status source_opt_int(const struct source *src, const char *key,
                               long long dflt, long long *out, char *err);
 enum cm_status source_opt_bool(const struct source *src, const char *key,
                                int dflt, int *out, char *err);
+/* A size or limit: an integer from min to max ("<where>.<key>: must be between ..."). */
+enum cm_status source_opt_size(const struct source *src, const char *key, long long dflt,
+                               long long min, long long max, size_t *out, char *err);
 
 /* "an object", "a list", "a string", ... for messages about JSON of the wrong type */
 const char *json_kind_name(const json_t *v);

@@ -13,6 +13,7 @@ struct scan {
 struct when {
     int year, month, day;
     int year_first;              /* 2019-03-07...: DB2 may join the time with '-' */
+    int basic;                   /* 20190307: the time may be basic too (T143000) */
     int has_time, hour, minute, second;
     int has_zone, zone_sign, zone_hour, zone_minute;  /* zone_sign 0 = "Z" */
 };
@@ -129,6 +130,7 @@ static int date_part(struct scan *s, enum date_order order, struct when *w)
         w->year = a / 10000;
         w->month = a / 100 % 100;
         w->day = a % 100;
+        w->basic = 1;
         return 1;
     }
     if (s->p >= s->end)
@@ -199,10 +201,41 @@ static int zone_part(struct scan *s, struct when *w)
     return w->zone_hour <= 14 && w->zone_minute <= 59;
 }
 
+/* ".000" / ",5" after the seconds: read past (fractions are dropped) */
+static void skip_fraction(struct scan *s)
+{
+    if ((at(s, '.') || at(s, ',')) && s->p + 1 < s->end && is_digit(s->p[1])) {
+        int ignored;
+        s->p++;
+        while (digits(s, 9, &ignored) == 9)
+            ;
+    }
+}
+
+static int time_end(struct scan *s, struct when *w)
+{
+    w->has_time = 1;
+    return w->hour <= 23 && w->minute <= 59 && w->second <= 59 && zone_part(s, w);
+}
+
+/* after a basic date: HHMM or HHMMSS, fraction and zone as usual (vCard's REV) */
+static int basic_time(struct scan *s, struct when *w)
+{
+    if (!exact_digits(s, 2, &w->minute))
+        return 0;
+    if (s->p < s->end && is_digit(*s->p) && !exact_digits(s, 2, &w->second))
+        return 0;
+    skip_fraction(s);
+    return time_end(s, w);
+}
+
 static int time_part(struct scan *s, struct when *w)
 {
-    if (!digits(s, 2, &w->hour))
+    int nh = digits(s, 2, &w->hour);
+    if (!nh)
         return 0;
+    if (w->basic && nh == 2 && s->p < s->end && is_digit(*s->p))
+        return basic_time(s, w);
     if (!at(s, ':') && !at(s, '.'))
         return 0;
     char sep = *s->p++;
@@ -212,17 +245,9 @@ static int time_part(struct scan *s, struct when *w)
         s->p++;
         if (!exact_digits(s, 2, &w->second))
             return 0;
-        if ((at(s, '.') || at(s, ',')) && s->p + 1 < s->end && is_digit(s->p[1])) {
-            int ignored;
-            s->p++;
-            while (digits(s, 9, &ignored) == 9)
-                ;
-        }
+        skip_fraction(s);
     }
-    w->has_time = 1;
-    if (!meridiem(s, &w->hour))
-        return 0;
-    return w->hour <= 23 && w->minute <= 59 && w->second <= 59 && zone_part(s, w);
+    return meridiem(s, &w->hour) && time_end(s, w);
 }
 
 static int leap(int y)

@@ -5,7 +5,9 @@
  *   ISO and compact     2019-03-07, 2019/03/07, 20190307 (always year first)
  *   Oracle style        07-MAR-19, 7 Mar 2019 (English month abbreviations)
  *   an optional time    after 'T', spaces or (DB2) '-':  14:30, 14:30:00, 14:30:00.000,
- *                       2:30 PM, 14.30.00.000000; then optionally Z, +02:00, +0200, +02
+ *                       2:30 PM, 14.30.00.000000; after a compact date also ISO basic
+ *                       T1430 and T143000 (vCard's REV: 20240502T091403Z);
+ *                       then optionally Z, +02:00, +0200, +02
  * Two-digit years use a pivot: yy < 50 is 20yy, otherwise 19yy ("19" -> 2019,
  * "87" -> 1987). The calendar is checked (no 30 February, no month 13).
  *

@@ -46,13 +46,38 @@ struct slot {                    /* one source-column role */
     const char *path;            /* "phones[0].extension", for messages */
 };
 
+/* phone_types / address_types: a type and the words in a type column that mean it,
+ * in the layout's order (the first type with a matching word wins) */
+struct type_words {
+    const char *name;            /* "mobile", "home", ... */
+    enum phone_type phone;       /* for phone_types */
+    const char **words;          /* as written; compared ignoring ASCII case */
+    size_t nwords;
+};
+
+struct type_list {
+    struct type_words *types;
+    size_t n;
+};
+
+struct email_rule {
+    int from;                    /* slot indexes, -1 = none */
+    int type_from;               /* only for skip_types: e-mails have no type */
+    const char *split;           /* a cell holds several e-mails, or NULL */
+    const char **skip;           /* type words that mean "not an e-mail" (Outlook EX) */
+    size_t nskip;
+};
+
 struct phone_rule {
-    enum phone_type type;
+    enum phone_type type;        /* fixed, or when type_from says nothing known */
     int number, extension;       /* slot indexes, -1 = none */
+    int type_from;
+    const char *split;
 };
 
 struct address_rule {
     const char *type;
+    int type_from;               /* slot, -1 = none */
     int lines[CONTACT_MAX_LINES];
     int nlines;
     int city, region, postal_code, country;
@@ -87,8 +112,9 @@ struct mapping {
     size_t nkeys;
     int derive[MAX_DERIVE];
     size_t nderive;
-    int *email_slots;
+    struct email_rule *emails;
     size_t nemails;
+    struct type_list phone_types, address_types;
     struct phone_rule *phones;
     size_t nphones;
     struct address_rule *addresses;
@@ -237,6 +263,42 @@ static size_t digits_only(const char *s, char *out)
             out[k++] = *s;
     }
     return k;
+}
+
+/* Type words: "work,voice", "* Work Fax", "_$!<Mobile>!$_" are read as words, runs of
+ * ASCII letters and digits (bytes of UTF-8 letters count as letters), compared
+ * ignoring ASCII case. */
+static int word_byte(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80;
+}
+
+static int is_one_word(const char *w)
+{
+    for (; *w; w++) {
+        if (!word_byte((unsigned char)*w))
+            return 0;
+    }
+    return 1;
+}
+
+/* text[0..n) holds one of words[0..nwords) as a whole word */
+static int has_word(const char *text, size_t n, const char *const *words, size_t nwords)
+{
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && !word_byte((unsigned char)text[i]))
+            i++;
+        size_t start = i;
+        while (i < n && word_byte((unsigned char)text[i]))
+            i++;
+        for (size_t k = 0; k < nwords && i > start; k++) {
+            if (strlen(words[k]) == i - start &&
+                strncasecmp(text + start, words[k], i - start) == 0)
+                return 1;
+        }
+    }
+    return 0;
 }
 
 /* ---- loading ------------------------------------------------------------------ */
@@ -509,25 +571,146 @@ static enum cm_status parse_key(struct mapping *m, json_t *root, char *err)
     return parse_derive(m, json_object_get(key, "derive"), err);
 }
 
+/* "split": a non-empty separator string, or absent */
+static enum cm_status parse_split(struct mapping *m, json_t *v, const char *path,
+                                  const char **out, char *err)
+{
+    json_t *split = json_object_get(v, "split");
+    *out = NULL;
+    if (!split || json_is_null(split))
+        return CM_OK;
+    if (!json_is_string(split) || json_string_length(split) == 0)
+        return cm_fail(err, CM_ERR_CONFIG, "%s.split: must be a non-empty separator "
+                       "such as \":::\"", path);
+    *out = arena_strdup(&m->arena, json_string_value(split));
+    return *out ? CM_OK : CM_ERR_NOMEM;
+}
+
+/* a non-empty list of non-empty strings, copied into the arena */
+static enum cm_status parse_words(struct mapping *m, json_t *v, const char *path,
+                                  const char ***out, size_t *n, char *err)
+{
+    if (!json_is_array(v) || json_array_size(v) == 0)
+        return cm_fail(err, CM_ERR_CONFIG, "%s: must be a non-empty list of words",
+                       path);
+    *n = json_array_size(v);
+    *out = arena_alloc(&m->arena, *n * sizeof **out);
+    if (!*out)
+        return CM_ERR_NOMEM;
+    for (size_t i = 0; i < *n; i++) {
+        json_t *w = json_array_get(v, i);
+        if (!json_is_string(w) || json_string_length(w) == 0 ||
+            !is_one_word(json_string_value(w)))
+            return cm_fail(err, CM_ERR_CONFIG, "%s[%zu]: must be one word (letters and "
+                           "digits)", path, i);
+        (*out)[i] = arena_strdup(&m->arena, json_string_value(w));
+        if (!(*out)[i])
+            return CM_ERR_NOMEM;
+    }
+    return CM_OK;
+}
+
+/* emails[i]: a column list, or { "from", "split", "type_from", "skip_types" } */
+static enum cm_status parse_email(struct mapping *m, json_t *v, const char *path,
+                                  struct email_rule *e, char *err)
+{
+    static const char *const keys[] = { "from", "split", "type_from", "skip_types", NULL };
+    e->type_from = -1;
+    if (!path)
+        return CM_ERR_NOMEM;
+    if (!json_is_object(v))
+        return parse_columns(m, v, path, &e->from, err);
+    enum cm_status rc = check_keys(v, path, keys, err);
+    if (rc)
+        return rc;
+    json_t *from = json_object_get(v, "from");
+    if (!from)
+        return cm_fail(err, CM_ERR_CONFIG, "%s.from: missing", path);
+    rc = parse_columns(m, from, path_join(m, path, "from"), &e->from, err);
+    if (!rc)
+        rc = parse_split(m, v, path, &e->split, err);
+    if (!rc)
+        rc = parse_optional_columns(m, v, path, "type_from", &e->type_from, err);
+    if (rc)
+        return rc;
+    json_t *skip = json_object_get(v, "skip_types");
+    if ((skip != NULL) != (e->type_from >= 0))
+        return cm_fail(err, CM_ERR_CONFIG, "%s: type_from and skip_types go together "
+                       "(an e-mail has no type; its type column only says when the value "
+                       "is not an e-mail)", path);
+    return skip ? parse_words(m, skip, path_join(m, path, "skip_types"), &e->skip,
+                              &e->nskip, err)
+                : CM_OK;
+}
+
 static enum cm_status parse_emails(struct mapping *m, json_t *root, char *err)
 {
     json_t *list;
     enum cm_status rc = get_list(root, "emails", CONTACT_MAX_EMAILS, &list, &m->nemails, err);
     if (rc || !list)
         return rc;
-    m->email_slots = arena_alloc(&m->arena, m->nemails * sizeof *m->email_slots);
-    if (!m->email_slots)
+    m->emails = arena_calloc(&m->arena, m->nemails * sizeof *m->emails);
+    if (!m->emails)
         return CM_ERR_NOMEM;
     for (size_t i = 0; !rc && i < m->nemails; i++)
-        rc = parse_columns(m, json_array_get(list, i), path_index(m, "emails", i),
-                           &m->email_slots[i], err);
+        rc = parse_email(m, json_array_get(list, i), path_index(m, "emails", i),
+                         &m->emails[i], err);
     return rc;
+}
+
+/* phone_types / address_types: { "<type>": ["word", ...], ... } in priority order */
+static enum cm_status parse_type_list(struct mapping *m, json_t *root, const char *key,
+                                      int phone, struct type_list *out, char *err)
+{
+    json_t *obj = json_object_get(root, key);
+    if (!obj || json_is_null(obj))
+        return CM_OK;
+    if (!json_is_object(obj) || json_object_size(obj) == 0)
+        return cm_fail(err, CM_ERR_CONFIG, "%s: must be an object of types and the words "
+                       "that mean them, such as { \"mobile\": [\"cell\", \"mobile\"] }",
+                       key);
+    out->types = arena_calloc(&m->arena, json_object_size(obj) * sizeof *out->types);
+    if (!out->types)
+        return CM_ERR_NOMEM;
+    const char *name;
+    json_t *words;
+    json_object_foreach(obj, name, words) {
+        if (name[0] == '_')
+            continue;
+        struct type_words *t = &out->types[out->n];
+        const char *path = path_join(m, key, name);
+        if (!path)
+            return CM_ERR_NOMEM;
+        if (phone && phone_type_parse(name, &t->phone) != 0)
+            return cm_fail(err, CM_ERR_CONFIG, "%s: must be \"work\", \"mobile\", "
+                           "\"home\", \"fax\" or \"other\"", path);
+        t->name = arena_strdup(&m->arena, name);
+        if (!t->name)
+            return CM_ERR_NOMEM;
+        enum cm_status rc = parse_words(m, words, path, &t->words, &t->nwords, err);
+        if (rc)
+            return rc;
+        out->n++;
+    }
+    return CM_OK;
+}
+
+/* a rule's type_from needs the layout's list of type words */
+static enum cm_status check_type_from(const char *path, int type_from,
+                                      const struct type_list *types, const char *key,
+                                      char *err)
+{
+    if (type_from >= 0 && types->n == 0)
+        return cm_fail(err, CM_ERR_CONFIG, "%s.type_from: needs the layout's %s (which "
+                       "words of the type column mean which type)", path, key);
+    return CM_OK;
 }
 
 static enum cm_status parse_phone(struct mapping *m, json_t *v, const char *path,
                                   struct phone_rule *p, char *err)
 {
-    static const char *const keys[] = { "type", "from", "extension", NULL };
+    static const char *const keys[] = { "type", "from", "extension", "type_from", "split",
+                                        NULL };
     if (!path)
         return CM_ERR_NOMEM;
     if (!json_is_object(v))
@@ -537,7 +720,10 @@ static enum cm_status parse_phone(struct mapping *m, json_t *v, const char *path
     if (rc)
         return rc;
     json_t *type = json_object_get(v, "type");
-    if (!json_is_string(type) || phone_type_parse(json_string_value(type), &p->type) != 0)
+    int typed_by_column = json_object_get(v, "type_from") != NULL;
+    p->type = PHONE_OTHER;
+    if ((type || !typed_by_column) &&
+        (!json_is_string(type) || phone_type_parse(json_string_value(type), &p->type) != 0))
         return cm_fail(err, CM_ERR_CONFIG, "%s.type: must be \"work\", \"mobile\", "
                        "\"home\", \"fax\" or \"other\"", path);
     json_t *from = json_object_get(v, "from");
@@ -546,6 +732,15 @@ static enum cm_status parse_phone(struct mapping *m, json_t *v, const char *path
     rc = parse_columns(m, from, path_join(m, path, "from"), &p->number, err);
     if (!rc)
         rc = parse_optional_columns(m, v, path, "extension", &p->extension, err);
+    if (!rc)
+        rc = parse_optional_columns(m, v, path, "type_from", &p->type_from, err);
+    if (!rc)
+        rc = check_type_from(path, p->type_from, &m->phone_types, "phone_types", err);
+    if (!rc)
+        rc = parse_split(m, v, path, &p->split, err);
+    if (!rc && p->split && p->extension >= 0)
+        return cm_fail(err, CM_ERR_CONFIG, "%s: split and extension do not go together "
+                       "(which number would the extension belong to?)", path);
     return rc;
 }
 
@@ -584,8 +779,8 @@ static enum cm_status parse_lines(struct mapping *m, json_t *v, const char *path
 static enum cm_status parse_address(struct mapping *m, json_t *v, const char *path,
                                     struct address_rule *ad, char *err)
 {
-    static const char *const keys[] = { "type", "lines", "city", "region", "postal_code",
-                                         "country", NULL };
+    static const char *const keys[] = { "type", "type_from", "lines", "city", "region",
+                                         "postal_code", "country", NULL };
     if (!path)
         return CM_ERR_NOMEM;
     if (!json_is_object(v))
@@ -601,6 +796,11 @@ static enum cm_status parse_address(struct mapping *m, json_t *v, const char *pa
     ad->type = arena_strdup(&m->arena, type ? json_string_value(type) : "other");
     if (!ad->type)
         return CM_ERR_NOMEM;
+    rc = parse_optional_columns(m, v, path, "type_from", &ad->type_from, err);
+    if (!rc)
+        rc = check_type_from(path, ad->type_from, &m->address_types, "address_types", err);
+    if (rc)
+        return rc;
     size_t before = m->nslots;
     rc = parse_lines(m, v, path, ad, err);
     if (!rc) rc = parse_optional_columns(m, v, path, "city", &ad->city, err);
@@ -724,7 +924,8 @@ static enum cm_status parse_layout(struct mapping *m, json_t *root, char *err)
     static const char *const keys[] = { "layout", "connector", "description", "date_order",
                                         "key",
                                         "fields", "split_full_name", "emails", "phones",
-                                        "addresses", "detect", NULL };
+                                        "addresses", "phone_types", "address_types",
+                                        "detect", NULL };
     if (!json_is_object(root))
         return cm_fail(err, CM_ERR_CONFIG, "a layout must be a JSON object");
     for (int f = 0; f < NFIELDS; f++)
@@ -734,6 +935,8 @@ static enum cm_status parse_layout(struct mapping *m, json_t *root, char *err)
     if (!rc) rc = parse_key(m, root, err);
     if (!rc) rc = parse_fields(m, root, err);
     if (!rc) rc = parse_emails(m, root, err);
+    if (!rc) rc = parse_type_list(m, root, "phone_types", 1, &m->phone_types, err);
+    if (!rc) rc = parse_type_list(m, root, "address_types", 0, &m->address_types, err);
     if (!rc) rc = parse_phones(m, root, err);
     if (!rc) rc = parse_addresses(m, root, err);
     if (!rc) rc = parse_detect(m, root, err);
@@ -1019,13 +1222,116 @@ static void split_name(struct ctx *x, struct contact *c)
     c->family_name = p.family;
 }
 
+static void keep_in_extra(struct ctx *x, int slot)
+{
+    if (slot >= 0 && x->slot_col[slot] >= 0)
+        x->to_extra[x->slot_col[slot]] = 1;
+}
+
+/* The values of one cell: the whole value, or with a separator ("split") its pieces,
+ * each trimmed, empty ones left out. */
+struct pieces {
+    const char *p, *end;         /* what is left of the value */
+    const char *value;           /* the whole value, for terminated() */
+    size_t value_len;
+    const char *sep;             /* NULL: one piece */
+    size_t seplen;
+};
+
+static void pieces_init(struct pieces *it, const char *v, size_t n, const char *sep)
+{
+    it->p = v;
+    it->end = v + n;
+    it->value = v;
+    it->value_len = n;
+    it->sep = sep;
+    it->seplen = sep ? strlen(sep) : 0;
+}
+
+/* the next non-empty piece as it lies in the value (not NUL-terminated); 0 at the end */
+static int piece_span(struct pieces *it, const char **s, size_t *n)
+{
+    while (it->p && it->p < it->end) {
+        const char *start = it->p, *e = it->end;
+        if (it->sep) {
+            const char *hit = memmem(start, (size_t)(it->end - start), it->sep, it->seplen);
+            if (hit)
+                e = hit;
+        }
+        it->p = e < it->end ? e + it->seplen : NULL;
+        *s = start;
+        *n = (size_t)(e - start);
+        trim(s, n);
+        if (*n)
+            return 1;
+    }
+    return 0;
+}
+
+/* the next non-empty piece, NUL-terminated; NULL at the end */
+static const char *piece_next(struct ctx *x, struct pieces *it, size_t *len)
+{
+    const char *s;
+    if (!piece_span(it, &s, len))
+        return NULL;
+    return terminated(x, s, *len, it->value, it->value_len);
+}
+
+static size_t piece_count(const char *v, size_t n, const char *sep)
+{
+    struct pieces it;
+    const char *s;
+    size_t count = 0, len;
+    pieces_init(&it, v, n, sep);
+    while (piece_span(&it, &s, &len))
+        count++;
+    return count;
+}
+
+/* An e-mail column, split if the rule says so; skip_types in its type column mean the
+ * value is no e-mail (Outlook's EX: an Exchange DN), which then stays in extra. The
+ * type column always stays in extra: the contact keeps no e-mail types. */
+static void map_email(struct ctx *x, const struct email_rule *e, struct contact *c)
+{
+    size_t n, tn;
+    const char *v = slot_value(x, e->from, &n);
+    const char *t = slot_value(x, e->type_from, &tn);
+    if (t)
+        keep_in_extra(x, e->type_from);
+    if (!v)
+        return;
+    if (t && has_word(t, tn, e->skip, e->nskip)) {
+        keep_in_extra(x, e->from);
+        return;
+    }
+    struct pieces it;
+    pieces_init(&it, v, n, e->split);
+    const char *one;
+    size_t len;
+    while ((one = piece_next(x, &it, &len)) != NULL) {
+        if (c->nemails == CONTACT_MAX_EMAILS) {
+            keep_in_extra(x, e->from);
+            return;
+        }
+        c->emails[c->nemails++] = one;
+    }
+}
+
 static void map_emails(struct ctx *x, struct contact *c)
 {
-    for (size_t i = 0; i < x->m->nemails; i++) {
-        const char *v = slot_value(x, x->m->email_slots[i], NULL);
-        if (v && c->nemails < CONTACT_MAX_EMAILS)
-            c->emails[c->nemails++] = v;
+    for (size_t i = 0; i < x->m->nemails; i++)
+        map_email(x, &x->m->emails[i], c);
+}
+
+/* the first type of the list with a word in label, or NULL */
+static const struct type_words *type_of(const struct type_list *l, const char *label,
+                                        size_t n)
+{
+    for (size_t i = 0; label && i < l->n; i++) {
+        if (has_word(label, n, l->types[i].words, l->types[i].nwords))
+            return &l->types[i];
     }
+    return NULL;
 }
 
 /* "x12", "ext. 12", "Ext 12" -> "12" */
@@ -1066,17 +1372,69 @@ static const char *phone_number(struct ctx *x, const struct phone_rule *p)
     return out;
 }
 
-static void map_phones(struct ctx *x, struct contact *c)
+/* A phone's type from its label (the type column), else the rule's type; a label that
+ * names no known type stays in extra. */
+static enum phone_type phone_type_of(struct ctx *x, const struct phone_rule *p,
+                                     const char *label, size_t n)
 {
-    for (size_t i = 0; i < x->m->nphones; i++) {
-        const struct phone_rule *p = &x->m->phones[i];
-        const char *number = phone_number(x, p);
-        if (!number || c->nphones == CONTACT_MAX_PHONES)
-            continue;
-        c->phones[c->nphones].type = p->type;
-        c->phones[c->nphones].number = number;
+    const struct type_words *t = type_of(&x->m->phone_types, label, n);
+    if (label && !t)
+        keep_in_extra(x, p->type_from);
+    return t ? t->phone : p->type;
+}
+
+/* One phone rule: a number (split into several if the rule says so), each typed by
+ * its label; with as many labels as numbers in a split cell, the n-th label types
+ * the n-th number, else the whole label types them all. */
+static void map_phone(struct ctx *x, const struct phone_rule *p, struct contact *c)
+{
+    size_t tn = 0;
+    const char *number = phone_number(x, p);
+    const char *label = slot_value(x, p->type_from, &tn);
+    if (!number) {
+        if (label)               /* a label of nothing: keep it in extra */
+            keep_in_extra(x, p->type_from);
+        return;
+    }
+    struct pieces nums, labels;
+    pieces_init(&nums, number, strlen(number), p->split);
+    int paired = p->split && label &&
+                 piece_count(label, tn, p->split) == piece_count(number, nums.value_len,
+                                                                 p->split);
+    pieces_init(&labels, label, tn, p->split);
+    const char *one;
+    size_t len;
+    while ((one = piece_next(x, &nums, &len)) != NULL) {
+        const char *l = label;
+        size_t ln = tn;
+        if (paired)
+            l = piece_next(x, &labels, &ln);
+        if (c->nphones == CONTACT_MAX_PHONES) {
+            keep_in_extra(x, p->number);
+            return;
+        }
+        c->phones[c->nphones].type = phone_type_of(x, p, l, ln);
+        c->phones[c->nphones].number = one;
         c->nphones++;
     }
+}
+
+static void map_phones(struct ctx *x, struct contact *c)
+{
+    for (size_t i = 0; i < x->m->nphones; i++)
+        map_phone(x, &x->m->phones[i], c);
+}
+
+/* An address's type: from its type column when a word there names one of the layout's
+ * address_types, else the rule's type (and the label stays in extra). */
+static const char *address_type_of(struct ctx *x, const struct address_rule *r)
+{
+    size_t n;
+    const char *label = slot_value(x, r->type_from, &n);
+    const struct type_words *t = type_of(&x->m->address_types, label, n);
+    if (label && !t)
+        keep_in_extra(x, r->type_from);
+    return t ? t->name : r->type;
 }
 
 static void map_addresses(struct ctx *x, struct contact *c)
@@ -1095,8 +1453,12 @@ static void map_addresses(struct ctx *x, struct contact *c)
         ad.region = slot_value(x, r->region, NULL);
         ad.postal_code = slot_value(x, r->postal_code, NULL);
         ad.country = slot_value(x, r->country, NULL);
-        if (ad.nlines == 0 && !ad.city && !ad.region && !ad.postal_code && !ad.country)
+        if (ad.nlines == 0 && !ad.city && !ad.region && !ad.postal_code && !ad.country) {
+            if (slot_value(x, r->type_from, NULL))
+                keep_in_extra(x, r->type_from);     /* a label of no address */
             continue;
+        }
+        ad.type = address_type_of(x, r);
         c->addresses[c->naddresses++] = ad;
     }
 }

@@ -4,9 +4,11 @@
  * A layout names, for each canonical field, the source columns that may feed it
  * (an alias list: header labels drift between product versions), with small declared
  * transforms: split a full name when the name parts are empty, join address lines,
- * parse a date in a declared day/month order, type a phone column, append an
- * extension column. Every source field no rule used is kept in contact.extra. The
- * file format is documented in schemas/README.md. */
+ * parse a date in a declared day/month order, type a phone column (or take its type
+ * from the words of a label column), append an extension column, split a cell that
+ * holds several e-mails or phones, leave a value whose type says it is no e-mail.
+ * Every source field no rule used is kept in contact.extra. The file format is
+ * documented in schemas/README.md. */
 #ifndef CM_MAPPING_H
 #define CM_MAPPING_H
 

@@ -16,6 +16,20 @@ check_grep "an old ACT! dBase contact table is detected by its field names" \
 check_grep "GoldMine's CONTACT1.DBF is the goldmine layout, not ACT!'s" \
     '^tests/fixtures/goldmine/dbf/CONTACT1.DBF: goldmine \(goldmine connector, 1.00, by dBase header\)$' \
     "$CRMERGE" detect tests/fixtures/goldmine/dbf/CONTACT1.DBF
+
+for f in outlook/outlook_classic.csv outlook/outlook_com.csv google/google_contacts.csv \
+         google/google_legacy.csv; do
+    want=${f%%/*}
+    check_grep "an ${want^} export is detected by its header ($f)" \
+        "^tests/fixtures/$f: $want \\(csv connector, 1.00, by header\\)\$" \
+        "$CRMERGE" detect "tests/fixtures/$f"
+done
+check_grep "a vCard file is detected by its first line" \
+    '^tests/fixtures/vcard/v40.vcf: vcard \(vcard connector, 1.00, by BEGIN:VCARD\)$' \
+    "$CRMERGE" detect tests/fixtures/vcard/v40.vcf
+check_eq "and extract reads it with the layout's connector" \
+    "$("$CRMERGE" extract --layout vcard tests/fixtures/vcard/v40.vcf 2>/dev/null |
+       grep -c '"source_key":"urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1"')" 1
 printf 'id;colour;size\n1;red;XL\n' >"$tmpdir/stock.csv"
 check_exit "a file of no known layout exits 5" 5 "$CRMERGE" detect "$tmpdir/stock.csv"
 check_last "and says unknown with the nearest candidates" "stock.csv: unknown \(nearest: "

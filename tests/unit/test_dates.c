@@ -62,6 +62,10 @@ TEST(iso_and_compact_dates_ignore_the_order)
         { "2019-03-07-14.30.00.000000", DATE_MDY, DATE_OK, "2019-03-07T14:30:00" },
         { "07-MAR-19",               DATE_MDY, DATE_OK, "2019-03-07" },
         { "7 Mar 2019",              DATE_DMY, DATE_OK, "2019-03-07" },
+        /* ISO 8601 basic, as vCard's REV writes it */
+        { "20240502T091403Z",        DATE_MDY, DATE_OK, "2024-05-02T09:14:03Z" },
+        { "20240502T0914",           DATE_DMY, DATE_OK, "2024-05-02T09:14:00" },
+        { "20240502T091403.5+0200",  DATE_MDY, DATE_OK, "2024-05-02T09:14:03+02:00" },
     };
     check_cases(cases, sizeof cases / sizeof cases[0]);
 }
@@ -109,6 +113,10 @@ TEST(rejects_what_is_not_a_date)
         { "07-XYZ-19",        DATE_MDY, DATE_BAD, NULL },
         { "2019030",          DATE_MDY, DATE_BAD, NULL },
         { "07/03/2019",       DATE_YMD, DATE_BAD, NULL },
+        { "20240502T0914031", DATE_MDY, DATE_BAD, NULL },   /* a digit too many */
+        { "20240502T091",     DATE_MDY, DATE_BAD, NULL },
+        { "20240502T246000",  DATE_MDY, DATE_BAD, NULL },
+        { "2024-05-02T0914",  DATE_MDY, DATE_BAD, NULL },   /* basic time, extended date */
     };
     check_cases(cases, sizeof cases / sizeof cases[0]);
 }

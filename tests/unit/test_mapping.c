@@ -2,6 +2,7 @@
  * with the real ACT! layout, schemas/act.json, and a few layout files that are wrong. */
 #include <jansson.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include "pipeline/config.h"
 #include "tests/unit/testlib.h"
 #include "transforms/mapping.h"
@@ -518,6 +519,208 @@ TEST(one_mapped_record_as_json)
     mapping_free(m);
 }
 
+/* ---- types from label columns, split cells (tests/fixtures/mapping/typed.json) ---- */
+
+#define TYPED "tests/fixtures/mapping/typed.json"
+
+TEST(phone_types_come_from_the_words_of_a_label)
+{
+    static const char *const names[] = { "Id", "Phone 1", "Phone 1 Label" };
+    static const struct { const char *label; enum phone_type want; int in_extra; } cases[] = {
+        { "work,voice",      PHONE_WORK,   0 },    /* vCard TYPE words */
+        { "cell,voice",      PHONE_MOBILE, 0 },
+        { "WORK;FAX",        PHONE_FAX,    0 },    /* fax is listed before work */
+        { "* Work Fax",      PHONE_FAX,    0 },    /* a Google label, '*' = primary */
+        { "_$!<Mobile>!$_",  PHONE_MOBILE, 0 },    /* Apple's label */
+        { "Main",            PHONE_OTHER,  0 },
+        { "Assistant",       PHONE_OTHER,  1 },    /* no known word: the label is kept */
+        { "homeoffice",      PHONE_OTHER,  1 },    /* words, not substrings */
+        { "",                PHONE_OTHER,  0 },
+    };
+    struct mapping *m = load(TYPED);
+    struct arena a = ARENA_INIT;
+    for (size_t i = 0; i < N(cases); i++) {
+        const char *values[] = { "1", "+49 30 1234", cases[i].label };
+        struct contact c;
+        char err[CM_ERRBUF];
+        CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
+        CHECK_INT(c.nphones, 1);
+        if (c.phones[0].type != cases[i].want)
+            fprintf(stderr, "  label \"%s\"\n", cases[i].label);
+        CHECK_INT(c.phones[0].type, cases[i].want);
+        CHECK_STR(extra(&c, "Phone 1 Label"), cases[i].in_extra ? cases[i].label : NULL);
+        arena_reset(&a);
+    }
+    arena_free(&a);
+    mapping_free(m);
+}
+
+TEST(a_label_without_known_words_leaves_the_rules_type)
+{
+    static const char *const names[] = { "Id", "Phone 2", "Phone 2 Label", "Phone 1 Label" };
+    const char *values[] = { "1", "555 0100", "Durchwahl", "Mobile" };
+    struct mapping *m = load(TYPED);
+    struct arena a = ARENA_INIT;
+    struct contact c;
+    char err[CM_ERRBUF];
+    CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
+    CHECK_INT(c.nphones, 1);
+    CHECK_INT(c.phones[0].type, PHONE_WORK);           /* the rule's "type" */
+    CHECK_STR(extra(&c, "Phone 2 Label"), "Durchwahl");
+    CHECK_STR(extra(&c, "Phone 1 Label"), "Mobile");   /* a label of no number */
+    arena_free(&a);
+    mapping_free(m);
+}
+
+TEST(split_cells_give_several_emails_and_phones)
+{
+    static const char *const names[] = { "Id", "Mail 2", "Phone 3", "Phone 3 Label" };
+    const char *values[] = { "1", "ann@cole.example ::: ann.cole@bakery.example :::  ",
+                             "+49 170 1 ::: +49 30 2 ::: 555 3", "Mobile ::: Work ::: Pager" };
+    struct mapping *m = load(TYPED);
+    struct arena a = ARENA_INIT;
+    struct contact c;
+    char err[CM_ERRBUF];
+    CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
+    CHECK_INT(c.nemails, 2);                           /* the empty piece is left out */
+    CHECK_STR(c.emails[0], "ann@cole.example");
+    CHECK_STR(c.emails[1], "ann.cole@bakery.example");
+    CHECK_INT(c.nphones, 3);                           /* one label per number */
+    CHECK_STR(c.phones[0].number, "+49 170 1");
+    CHECK_INT(c.phones[0].type, PHONE_MOBILE);
+    CHECK_STR(c.phones[1].number, "+49 30 2");
+    CHECK_INT(c.phones[1].type, PHONE_WORK);
+    CHECK_STR(c.phones[2].number, "555 3");
+    CHECK_INT(c.phones[2].type, PHONE_OTHER);
+    CHECK_STR(extra(&c, "Phone 3 Label"), "Mobile ::: Work ::: Pager");  /* "Pager" */
+
+    values[3] = "* Mobile";                            /* one label for all of them */
+    arena_reset(&a);
+    CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
+    CHECK_INT(c.nphones, 3);
+    CHECK_INT(c.phones[0].type, PHONE_MOBILE);
+    CHECK_INT(c.phones[2].type, PHONE_MOBILE);
+    CHECK_INT(c.nextra, 0);
+
+    values[1] = "ann@cole.example";                    /* no separator: one value */
+    arena_reset(&a);
+    CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
+    CHECK_INT(c.nemails, 1);
+    CHECK_STR(c.emails[0], "ann@cole.example");
+    arena_free(&a);
+    mapping_free(m);
+}
+
+TEST(skip_types_keep_what_is_no_email_in_extra)
+{
+    static const char *const names[] = { "Id", "Name", "Mail", "Mail Type" };
+    const char *dn = "/o=ExchangeLabs/ou=Exchange Administrative Group "
+                     "(FYDIBOHF23SPDLT)/cn=Recipients/cn=ann.cole";
+    const char *values[] = { "1", "Ann Cole", dn, "EX" };
+    struct mapping *m = load(TYPED);
+    struct arena a = ARENA_INIT;
+    struct contact c;
+    char err[CM_ERRBUF];
+    CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
+    CHECK_INT(c.nemails, 0);
+    CHECK_STR(extra(&c, "Mail"), dn);
+    CHECK_STR(extra(&c, "Mail Type"), "EX");
+
+    values[2] = "ann@cole.example";
+    values[3] = "SMTP";
+    arena_reset(&a);
+    CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
+    CHECK_INT(c.nemails, 1);
+    CHECK_STR(c.emails[0], "ann@cole.example");
+    CHECK_STR(extra(&c, "Mail Type"), "SMTP");         /* e-mails keep no type */
+    CHECK_STR(extra(&c, "Mail"), NULL);
+    arena_free(&a);
+    mapping_free(m);
+}
+
+TEST(address_types_come_from_a_label)
+{
+    static const char *const names[] = { "Id", "Street", "City", "Address Label" };
+    const char *values[] = { "1", "Hauptstr. 5", "Berlin", "PRIVAT" };
+    struct mapping *m = load(TYPED);
+    struct arena a = ARENA_INIT;
+    struct contact c;
+    char err[CM_ERRBUF];
+    CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
+    CHECK_INT(c.naddresses, 1);
+    CHECK_STR(c.addresses[0].type, "home");
+    CHECK_INT(c.nextra, 0);
+
+    values[3] = "Ferienhaus";
+    arena_reset(&a);
+    CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
+    CHECK_STR(c.addresses[0].type, "other");           /* the rule's default */
+    CHECK_STR(extra(&c, "Address Label"), "Ferienhaus");
+
+    values[1] = values[2] = "";                        /* a label of no address */
+    arena_reset(&a);
+    CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
+    CHECK_INT(c.naddresses, 0);
+    CHECK_STR(extra(&c, "Address Label"), "Ferienhaus");
+    arena_free(&a);
+    mapping_free(m);
+}
+
+/* a layout given as text, loaded from a temporary file; err without the path */
+static enum cm_status load_text(const char *json, char *err)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/test_mapping_%ld.json", (long)getpid());
+    FILE *f = fopen(path, "w");
+    fputs(json, f);
+    fclose(f);
+    struct mapping *m = NULL;
+    char msg[CM_ERRBUF] = "";
+    enum cm_status rc = mapping_load(path, &m, msg);
+    mapping_free(m);
+    remove(path);
+    size_t n = strlen(path);
+    snprintf(err, CM_ERRBUF, "%s", strncmp(msg, path, n) == 0 ? msg + n + 2 : msg);
+    return rc;
+}
+
+TEST(bad_type_and_split_rules_are_config_errors)
+{
+    static const struct { const char *json, *want; } cases[] = {
+        { "{\"phones\": [{\"from\": \"P\", \"type_from\": \"L\"}]}",
+          "phones[0].type_from: needs the layout's phone_types (which words of the type "
+          "column mean which type)" },
+        { "{\"phone_types\": {\"cell\": [\"mobile\"]}}",
+          "phone_types.cell: must be \"work\", \"mobile\", \"home\", \"fax\" or \"other\"" },
+        { "{\"phone_types\": {\"fax\": [\"work fax\"]}}",
+          "phone_types.fax[0]: must be one word (letters and digits)" },
+        { "{\"phone_types\": {\"fax\": []}}",
+          "phone_types.fax: must be a non-empty list of words" },
+        { "{\"phones\": [{\"type\": \"work\", \"from\": \"P\", \"extension\": \"E\", "
+          "\"split\": \":::\"}]}",
+          "phones[0]: split and extension do not go together (which number would the "
+          "extension belong to?)" },
+        { "{\"emails\": [{\"from\": \"M\", \"split\": \"\"}]}",
+          "emails[0].split: must be a non-empty separator such as \":::\"" },
+        { "{\"emails\": [{\"from\": \"M\", \"type_from\": \"T\"}]}",
+          "emails[0]: type_from and skip_types go together (an e-mail has no type; its "
+          "type column only says when the value is not an e-mail)" },
+        { "{\"emails\": [{\"from\": \"M\", \"typ_from\": \"T\"}]}",
+          "emails[0].typ_from: unknown key" },
+        { "{\"addresses\": [{\"type_from\": \"L\", \"city\": \"C\"}]}",
+          "addresses[0].type_from: needs the layout's address_types (which words of the "
+          "type column mean which type)" },
+    };
+    for (size_t i = 0; i < N(cases); i++) {
+        char err[CM_ERRBUF];
+        CHECK_INT(load_text(cases[i].json, err), CM_ERR_CONFIG);
+        CHECK_STR(err, cases[i].want);
+    }
+    char err[CM_ERRBUF];
+    CHECK_INT(load_text("{\"phone_types\": {\"mobile\": [\"cell\"]}, \"phones\": "
+                        "[{\"from\": \"P\", \"type_from\": \"L\"}]}", err), CM_OK);
+}
+
 int main(void)
 {
     RUN(first_and_last_name_are_kept);
@@ -542,5 +745,11 @@ int main(void)
     RUN(header_score_recognises_act);
     RUN(binding_is_cached_per_header_version);
     RUN(one_mapped_record_as_json);
+    RUN(phone_types_come_from_the_words_of_a_label);
+    RUN(a_label_without_known_words_leaves_the_rules_type);
+    RUN(split_cells_give_several_emails_and_phones);
+    RUN(skip_types_keep_what_is_no_email_in_extra);
+    RUN(address_types_come_from_a_label);
+    RUN(bad_type_and_split_rules_are_config_errors);
     return test_report();
 }

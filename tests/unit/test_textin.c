@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "connectors/codepage.h"
 #include "connectors/textin.h"
 #include "pipeline/buf.h"
 #include "tests/unit/testlib.h"
@@ -203,6 +204,44 @@ TEST(open_errors)
     CHECK_STR(err, "unknown encoding \"utf-32\"");
 }
 
+TEST(code_pages_decode_values_on_their_own)
+{
+    struct codepage *cp = NULL;
+    struct buf out = BUF_INIT(0);
+    char err[CM_ERRBUF] = "";
+    size_t bad = 99;
+    CHECK_INT(codepage_open_label("CP1252", &cp, err), CM_OK);      /* a label, any case */
+    CHECK_STR(codepage_name(cp), "windows-1252");
+    buf_reset(&out);
+    CHECK_INT(codepage_decode(cp, "M\xfcller \x80 5", 10, &out, &bad), CM_OK);
+    CHECK_STR(out.data, "M\xc3\xbcller \xe2\x82\xac 5");
+    buf_reset(&out);
+    CHECK_INT(codepage_decode(cp, "ab\x81", 3, &out, &bad), CM_ERR_INPUT);
+    CHECK_INT(bad, 2);                                     /* 0x81: not in cp1252 */
+    codepage_close(cp);
+
+    CHECK_INT(codepage_open_label("ISO-8859-1", &cp, err), CM_OK);
+    CHECK_STR(codepage_name(cp), "latin1");
+    buf_reset(&out);
+    CHECK_INT(codepage_decode(cp, "J\xfcrgen", 7, &out, &bad), CM_OK);
+    CHECK_STR(out.data, "J\xc3\xbcrgen");
+    codepage_close(cp);
+
+    CHECK_INT(codepage_open_label("SHIFT_JIS", &cp, err), CM_OK);  /* multi-byte: iconv */
+    buf_reset(&out);
+    CHECK_INT(codepage_decode(cp, "\x93\xfa\x96\x7b", 4, &out, &bad), CM_OK);
+    CHECK_STR(out.data, "\xe6\x97\xa5\xe6\x9c\xac");      /* 日本 */
+    codepage_close(cp);
+
+    cp = NULL;
+    CHECK_INT(codepage_open_label("X-NO-SUCH", &cp, err), CM_ERR_CONFIG);
+    CHECK_STR(err, "unknown encoding \"X-NO-SUCH\"");
+    CHECK(cp == NULL);
+    CHECK_INT(codepage_open_label("UTF-32LE", &cp, err), CM_ERR_CONFIG);
+    codepage_close(NULL);
+    buf_free(&out);
+}
+
 int main(void)
 {
     RUN(utf8_valid_prefix_rejects_what_utf8_forbids);
@@ -211,5 +250,6 @@ int main(void)
     RUN(seek_back_in_plain_and_gzip_input);
     RUN(decode_auto_decides_once);
     RUN(open_errors);
+    RUN(code_pages_decode_values_on_their_own);
     return test_report();
 }

@@ -305,16 +305,18 @@ static void set_name(struct textin *ti, const char *name, const char *how)
     ti->how = how;
 }
 
-static enum cm_status open_legacy(struct textin *ti, const char *iconv_name,
-                                  const char *label, const char *how)
+/* A legacy code page by its label ("windows-1252", "cp850", ...): codepage.c normalises
+ * the common labels and names an unknown one in err (which may be NULL). */
+static enum cm_status open_legacy(struct textin *ti, const char *label, const char *how,
+                                  char *err)
 {
     codepage_close(ti->cp);
     ti->cp = NULL;
-    enum cm_status rc = codepage_open(iconv_name, &ti->cp);
+    enum cm_status rc = codepage_open_label(label, &ti->cp, err);
     if (rc)
         return rc;
     ti->enc = TI_LEGACY;
-    set_name(ti, label, how);
+    set_name(ti, codepage_name(ti->cp), how);
     return CM_OK;
 }
 
@@ -340,18 +342,7 @@ static enum cm_status declare(struct textin *ti, const char *enc, enum ti_utf16 
         set_name(ti, !strcasecmp(enc, "utf-16be") ? "utf-16be" : "utf-16le", "declared");
         return CM_OK;
     }
-    enum cm_status rc;
-    if (!strcasecmp(enc, "windows-1252") || !strcasecmp(enc, "cp1252"))
-        rc = open_legacy(ti, "WINDOWS-1252", "windows-1252", "declared");
-    else if (!strcasecmp(enc, "latin1") || !strcasecmp(enc, "iso-8859-1"))
-        rc = open_legacy(ti, "ISO-8859-1", "latin1", "declared");
-    else if (!strncasecmp(enc, "utf-32", 6) || !strncasecmp(enc, "ucs-", 4))
-        rc = CM_ERR_CONFIG;             /* not ASCII-compatible, not supported */
-    else
-        rc = open_legacy(ti, enc, enc, "declared");
-    if (rc)
-        return cm_fail(err, rc, "unknown encoding \"%s\"", enc);
-    return CM_OK;
+    return open_legacy(ti, enc, "declared", err);
 }
 
 static enum cm_status start_utf16(struct textin *ti, enum ti_utf16 kind, const char *how,
@@ -386,7 +377,7 @@ static void decide_from_peek(struct textin *ti)
     if (utf8_valid_prefix(p + ls, le - ls, le == n) == le - ls) {
         ti->enc = TI_UTF8;
         set_name(ti, "utf-8", "detected");
-    } else if (open_legacy(ti, "WINDOWS-1252", "windows-1252", "detected") != CM_OK) {
+    } else if (open_legacy(ti, "windows-1252", "detected", NULL) != CM_OK) {
         ti->enc = TI_AUTO;              /* cannot happen with glibc; decide later */
     }
 }
@@ -519,7 +510,7 @@ enum cm_status textin_decode(struct textin *ti, const char *in, size_t len,
             set_name(ti, "utf-8", "detected");
             return CM_OK;
         }
-        enum cm_status rc = open_legacy(ti, "WINDOWS-1252", "windows-1252", "detected");
+        enum cm_status rc = open_legacy(ti, "windows-1252", "detected", NULL);
         if (rc)
             return rc;
     }

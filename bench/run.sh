@@ -7,8 +7,9 @@
 #      durable settings), then a rerun on the same input; against it, in the same
 #      session, `psql \copy` of the same canonical rows (exported from source_record)
 #      into a table shaped like source_record (its columns and primary key).
-#   3. the other readers: `crmerge extract` of a gen_siebel SiebelMessage export and of
-#      a gen_goldmine table set (the CONTACT1 + CONTACT2 + CONTSUPP join) of each size,
+#   3. the other readers: `crmerge extract` of a gen_siebel SiebelMessage export, of
+#      a gen_goldmine table set (the CONTACT1 + CONTACT2 + CONTSUPP join), of a gen_vcard
+#      .vcf and of a 40-field ACT!-style dBase table (tests/fixtures/dbf) of each size,
 #      contacts/s and peak RSS (median of BENCH_RUNS runs). BENCH_ONLY=readers runs
 #      only this part.
 #
@@ -126,8 +127,12 @@ done
 } | tee "$out/results.md"
 fi
 
-echo "== other readers (crmerge extract; Siebel EAI XML, GoldMine three-table join; $runs runs, median)"
+echo "== other readers (crmerge extract; Siebel EAI XML, GoldMine three-table join, vCard, dBase; $runs runs, median)"
 { echo "| reader | contacts | wall | contacts/s | peak RSS |"; echo "|---|---:|---:|---:|---:|"; } >"$out/readers.md"
+for n in $sizes; do          # the baseline, in the same session: the ACT! CSV reader
+    [ -s "$out/act_$n.csv" ] || build/bench/gen_act "$n" 42 >"$out/act_$n.csv" 2>/dev/null
+    bench_extract act_csv act "$out/act_$n.csv" "$n"
+done
 for n in $sizes; do
     [ -s "$out/siebel_$n.xml" ] || build/bench/gen_siebel "$n" 42 >"$out/siebel_$n.xml"
     bench_extract siebel_xml siebel_xml "$out/siebel_$n.xml" "$n"
@@ -135,5 +140,13 @@ done
 for n in $sizes; do
     [ -s "$out/gm_$n/CONTSUPP.csv" ] || { mkdir -p "$out/gm_$n" && build/bench/gen_goldmine "$n" 42 "$out/gm_$n"; }
     bench_extract goldmine goldmine "$out/gm_$n" "$n"
+done
+for n in $sizes; do
+    [ -s "$out/vcard_$n.vcf" ] || build/bench/gen_vcard "$n" 42 >"$out/vcard_$n.vcf"
+    bench_extract vcard vcard "$out/vcard_$n.vcf" "$n"
+done
+for n in $sizes; do
+    [ -s "$out/act_$n.dbf" ] || python3 tests/fixtures/dbf/make_fixtures.py --bench "$n" "$out/act_$n.dbf"
+    bench_extract act_dbf act_dbf "$out/act_$n.dbf" "$n"
 done
 cat "$out/readers.md"

@@ -12,35 +12,21 @@
 #include "connectors/connector.h"
 #include "pipeline/buf.h"
 #include "pipeline/config.h"
+#include "tests/unit/reader.h"
 #include "tests/unit/testlib.h"
 
 extern const struct connector csv_connector;
 
 #define FX "tests/fixtures/csv/"
 
-struct reader {
-    struct source src;
-    json_t *opts;
-    void *st;
-    char err[CM_ERRBUF];
-};
-
 static enum cm_status rd_open(struct reader *r, const char *path, const char *opts)
 {
-    memset(r, 0, sizeof *r);
-    r->opts = json_loads(opts ? opts : "{}", 0, NULL);
-    r->src.name = "test";
-    r->src.connector = "csv";
-    r->src.path = path;
-    r->src.where = "sources[0]";
-    r->src.options = r->opts;
-    return csv_connector.xOpen(&r->src, &r->st, r->err);
+    return reader_open(r, &csv_connector, "test", path, opts);
 }
 
 static void rd_close(struct reader *r)
 {
-    csv_connector.xClose(r->st);
-    json_decref(r->opts);
+    reader_close(r);
 }
 
 static void add_value(struct buf *b, const char *v, size_t n)

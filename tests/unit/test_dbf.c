@@ -21,6 +21,7 @@
 #include "pipeline/arena.h"
 #include "pipeline/config.h"
 #include "pipeline/contact.h"
+#include "tests/unit/reader.h"
 #include "tests/unit/testlib.h"
 #include "transforms/mapping.h"
 
@@ -511,34 +512,19 @@ TEST(encoding_option_wins_over_the_language_driver)
 
 /* ---- the connector, the layout, detection --------------------------------------------- */
 
-struct conn {
-    struct source src;
-    json_t *opts;
-    void *st;
-    char err[CM_ERRBUF];
-};
-
-static enum cm_status conn_open(struct conn *c, const char *path, const char *opts)
+static enum cm_status conn_open(struct reader *c, const char *path, const char *opts)
 {
-    memset(c, 0, sizeof *c);
-    c->opts = json_loads(opts ? opts : "{}", 0, NULL);
-    c->src.name = "act";
-    c->src.connector = "dbf";
-    c->src.path = path;
-    c->src.where = "sources[0]";
-    c->src.options = c->opts;
-    return dbf_connector.xOpen(&c->src, &c->st, c->err);
+    return reader_open(c, &dbf_connector, "act", path, opts);
 }
 
-static void conn_close(struct conn *c)
+static void conn_close(struct reader *c)
 {
-    dbf_connector.xClose(c->st);
-    json_decref(c->opts);
+    reader_close(c);
 }
 
 TEST(connector_options_and_errors_name_the_source)
 {
-    struct conn c;
+    struct reader c;
     CHECK_INT(conn_open(&c, FX "unknown_ld.dbf", "{\"encoding\": \"bogus\"}"), CM_ERR_CONFIG);
     CHECK_STR(c.err, "sources[0].encoding: unknown encoding \"bogus\"");
     conn_close(&c);
@@ -571,7 +557,7 @@ TEST(connector_options_and_errors_name_the_source)
 
 TEST(act_dbf_layout_maps_a_contact)
 {
-    struct conn c;
+    struct reader c;
     CHECK_INT(conn_open(&c, FX "act6.dbf", NULL), CM_OK);
     struct mapping *m = NULL;
     char err[CM_ERRBUF] = "";

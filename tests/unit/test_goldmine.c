@@ -17,6 +17,7 @@
 #include "pipeline/buf.h"
 #include "pipeline/config.h"
 #include "pipeline/contact.h"
+#include "tests/unit/reader.h"
 #include "tests/unit/testlib.h"
 #include "transforms/mapping.h"
 
@@ -29,29 +30,14 @@ extern const struct connector goldmine_connector;
 #define DEE " 0010100001abcdefDee"
 #define LONG_URL "http://www.bob-smith.example/a/rather/long/path/to/the/practice/page.html"
 
-struct reader {
-    struct source src;
-    json_t *opts;
-    void *st;
-    char err[CM_ERRBUF];
-};
-
 static enum cm_status rd_open(struct reader *r, const char *path, const char *opts)
 {
-    memset(r, 0, sizeof *r);
-    r->opts = json_loads(opts ? opts : "{}", 0, NULL);
-    r->src.name = "gm";
-    r->src.connector = "goldmine";
-    r->src.path = path;
-    r->src.where = "sources[0]";
-    r->src.options = r->opts;
-    return goldmine_connector.xOpen(&r->src, &r->st, r->err);
+    return reader_open(r, &goldmine_connector, "gm", path, opts);
 }
 
 static void rd_close(struct reader *r)
 {
-    goldmine_connector.xClose(r->st);
-    json_decref(r->opts);
+    reader_close(r);
 }
 
 static const char *base(const char *path)

@@ -17,6 +17,7 @@
 #include "pipeline/buf.h"
 #include "pipeline/config.h"
 #include "pipeline/contact.h"
+#include "tests/unit/reader.h"
 #include "tests/unit/testlib.h"
 #include "transforms/mapping.h"
 
@@ -25,26 +26,10 @@ extern const struct connector csv_connector;
 
 #define FX "tests/fixtures/siebel/"
 
-struct reader {
-    const struct connector *conn;
-    struct source src;
-    json_t *opts;
-    void *st;
-    char err[CM_ERRBUF];
-};
-
 static enum cm_status rd_open_with(struct reader *r, const struct connector *conn,
                                    const char *path, const char *opts)
 {
-    memset(r, 0, sizeof *r);
-    r->conn = conn;
-    r->opts = json_loads(opts ? opts : "{}", 0, NULL);
-    r->src.name = "siebel";
-    r->src.connector = conn->name;
-    r->src.path = path;
-    r->src.where = "sources[0]";
-    r->src.options = r->opts;
-    return conn->xOpen(&r->src, &r->st, r->err);
+    return reader_open(r, conn, "siebel", path, opts);
 }
 
 static enum cm_status rd_open(struct reader *r, const char *path, const char *opts)
@@ -54,15 +39,12 @@ static enum cm_status rd_open(struct reader *r, const char *path, const char *op
 
 static void rd_close(struct reader *r)
 {
-    r->conn->xClose(r->st);
-    json_decref(r->opts);
+    reader_close(r);
 }
 
 static enum conn_next rd_next(struct reader *r, struct raw_record *rec, struct reject *rej)
 {
-    memset(rec, 0, sizeof *rec);
-    memset(rej, 0, sizeof *rej);
-    return r->conn->xNext(r->st, rec, rej, r->err);
+    return reader_next(r, rec, rej);
 }
 
 static void add_value(struct buf *b, const char *v, size_t n)

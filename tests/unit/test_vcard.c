@@ -17,6 +17,7 @@
 #include "pipeline/buf.h"
 #include "pipeline/config.h"
 #include "pipeline/contact.h"
+#include "tests/unit/reader.h"
 #include "tests/unit/testlib.h"
 #include "transforms/mapping.h"
 
@@ -26,36 +27,19 @@ extern const struct connector vcard_connector;
 
 /* ---- the harness ------------------------------------------------------------------- */
 
-struct reader {
-    struct source src;
-    json_t *opts;
-    void *st;
-    char err[CM_ERRBUF];
-};
-
 static enum cm_status rd_open(struct reader *r, const char *path, const char *opts)
 {
-    memset(r, 0, sizeof *r);
-    r->opts = json_loads(opts ? opts : "{}", 0, NULL);
-    r->src.name = "vcf";
-    r->src.connector = "vcard";
-    r->src.path = path;
-    r->src.where = "sources[0]";
-    r->src.options = r->opts;
-    return vcard_connector.xOpen(&r->src, &r->st, r->err);
+    return reader_open(r, &vcard_connector, "vcf", path, opts);
 }
 
 static void rd_close(struct reader *r)
 {
-    vcard_connector.xClose(r->st);
-    json_decref(r->opts);
+    reader_close(r);
 }
 
 static enum conn_next rd_next(struct reader *r, struct raw_record *rec, struct reject *rej)
 {
-    memset(rec, 0, sizeof *rec);
-    memset(rej, 0, sizeof *rej);
-    return vcard_connector.xNext(r->st, rec, rej, r->err);
+    return reader_next(r, rec, rej);
 }
 
 static void add_lines(struct buf *b, const char *tag, long line, long line_end)

@@ -265,6 +265,17 @@ static enum cm_status read_exact(int fd, void *dst, size_t n, uint64_t off, size
     return CM_OK;
 }
 
+int dbf_looks_like(const unsigned char *h, size_t len)
+{
+    static const unsigned char versions[] = { 0x02, 0x03, 0x04, 0x30, 0x31, 0x32, 0x83,
+                                              0x8B, 0x8C, 0x8E, 0xF5, 0xFB };
+    if (len < 32 || !memchr(versions, h[0], sizeof versions))
+        return 0;
+    unsigned header = h[8] | (unsigned)h[9] << 8, reclen = h[10] | (unsigned)h[11] << 8;
+    return h[2] >= 1 && h[2] <= 12 && h[3] >= 1 && h[3] <= 31 && header >= 33 &&
+           reclen >= 1;
+}
+
 static enum cm_status read_version(struct dbf *d, const unsigned char *h, char *err)
 {
     d->version = h[0];

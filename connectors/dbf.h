@@ -26,6 +26,12 @@ struct dbf_options {
     size_t max_memo_bytes;       /* 0: default 1 MiB; a longer memo rejects its record */
 };
 
+/* 1 when h[0..len) (a file's first bytes, at least 32) look like the header of a dBase
+ * table: a dBase II-7 / FoxPro / Visual FoxPro version byte, a plausible last-update
+ * month and day, header and record lengths. For telling files apart by content; dbf_open
+ * says exactly what is wrong with one it cannot read (dBase II and 7 included). */
+int dbf_looks_like(const unsigned char *h, size_t len);
+
 enum cm_status dbf_open(const char *path, const struct dbf_options *opt, struct dbf **out,
                         char *err);
 size_t dbf_field_count(const struct dbf *d);

@@ -374,15 +374,7 @@ static int looks_like_dbf(const char *path)
     unsigned char h[32];
     size_t got = fread(h, 1, sizeof h, f);
     fclose(f);
-    if (got < sizeof h)
-        return 0;
-    static const unsigned char versions[] = { 0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x32,
-                                              0x43, 0x63, 0x83, 0x8B, 0x8E, 0xCB, 0xF5 };
-    if (!memchr(versions, h[0], sizeof versions))
-        return 0;
-    unsigned hdr = h[8] | (unsigned)h[9] << 8, reclen = h[10] | (unsigned)h[11] << 8;
-    return h[2] >= 1 && h[2] <= 12 && h[3] >= 1 && h[3] <= 31 && hdr >= 65 &&
-           (hdr - 1) % 32 == 0 && reclen >= 2;
+    return dbf_looks_like(h, got);
 }
 
 /* ---- options -------------------------------------------------------------------- */

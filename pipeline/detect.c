@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 #include "connectors/connector.h"
+#include "connectors/dbf.h"
 #include "pipeline/config.h"
 #include "transforms/mapping.h"
 
@@ -58,17 +59,10 @@ static int starts_with_ci(const unsigned char *buf, size_t len, const char *word
  * reader reports what is missing. */
 static int looks_like_dbf(const unsigned char *b, size_t len, const char *path)
 {
-    if (len < 32)
-        return 0;
-    static const unsigned char versions[] = { 0x03, 0x83, 0x8B, 0x8E, 0x30, 0x31, 0x32,
-                                              0xF5, 0xFB };
-    if (!memchr(versions, b[0], sizeof versions))
-        return 0;
-    unsigned header = b[8] | (unsigned)b[9] << 8, reclen = b[10] | (unsigned)b[11] << 8;
     struct stat st;
-    if (header < 33 || reclen < 1 || stat(path, &st) != 0 || (off_t)header > st.st_size)
-        return 0;
-    return b[1] <= 200 && b[2] >= 1 && b[2] <= 12 && b[3] >= 1 && b[3] <= 31;
+    unsigned header = len >= 32 ? (b[8] | (unsigned)b[9] << 8) : 0;
+    return dbf_looks_like(b, len) && b[1] <= 200 && stat(path, &st) == 0 &&
+           (off_t)header <= st.st_size;
 }
 
 static int has_contact1(const char *dir)

@@ -53,6 +53,20 @@ static int starts_with_ci(const unsigned char *buf, size_t len, const char *word
     return len - i >= n && strncasecmp((const char *)buf + i, word, n) == 0;
 }
 
+/* "BEGIN:VCARD" on one of the first five lines: exporters may write a title line or two
+ * before the first card (the vcard reader rejects that text, naming its lines). Not
+ * further in: a CSV note may quote a card. */
+static int has_vcard_line(const unsigned char *buf, size_t len)
+{
+    int line = 1;
+    for (size_t i = 0; i < len && line <= 5; i++) {
+        if ((i == 0 || buf[i - 1] == '\n') && starts_with_ci(buf + i, len - i, "BEGIN:VCARD"))
+            return 1;
+        line += buf[i] == '\n';
+    }
+    return 0;
+}
+
 /* A dBase header: a version the reader knows, a plausible date (month and day bytes
  * are control characters, never text), a header that fits the file. The record count
  * is not checked against the size: a truncated table is still a table, and the dbf
@@ -145,7 +159,7 @@ static void file_kind(const char *path, struct detect_result *out)
     unsigned char buf[SNIFF_BYTES];
     int gzip = 0;
     size_t len = sniff(path, buf, sizeof buf, &gzip);
-    if (starts_with_ci(buf, len, "BEGIN:VCARD")) {
+    if (has_vcard_line(buf, len)) {
         snprintf(out->kind, sizeof out->kind, "vcard");
         snprintf(out->how, sizeof out->how, "BEGIN:VCARD");
     } else if (starts_with_ci(buf, len, "<")) {

@@ -91,3 +91,7 @@ cat >"$tmpdir/auto_dbf.json" <<JSON
 JSON
 check_eq "layout auto on a dBase table maps its live records" \
     "$("$CRMERGE" extract -c "$tmpdir/auto_dbf.json" 2>/dev/null | wc -l)" 4
+
+check_grep "a .vcf with a title line before its first card is still a vCard file" \
+    '^tests/fixtures/vcard/junk.vcf: vcard \(vcard connector, 1.00, by BEGIN:VCARD\)$' \
+    "$CRMERGE" detect tests/fixtures/vcard/junk.vcf

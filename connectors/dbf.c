@@ -1264,6 +1264,7 @@ enum cm_status dbf_describe(const struct dbf *d, struct buf *out)
     if (!rc && d->skipped.len)
         rc = buf_printf(out, ", not read: %s", d->skipped.data);
     if (!rc && d->deleted)
-        rc = buf_printf(out, ", %lld deleted records skipped", d->deleted);
+        rc = buf_printf(out, ", %lld deleted record%s skipped", d->deleted,
+                        d->deleted == 1 ? "" : "s");
     return rc;
 }

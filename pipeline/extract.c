@@ -19,7 +19,8 @@ static void format_location(char *out, size_t cap, const char *file, long line, 
 /* The source's connector and layout, "auto" resolved by detection, opened. With
  * "connector": "auto" (only beside "layout": "auto") detection picks the reader too. */
 static enum cm_status open_source(const struct source *src, const struct connector **conn,
-                                  struct mapping **map, void **state, char *err)
+                                  struct mapping **map, void **state,
+                                  struct source_stats *st, char *err)
 {
     if (!src->layout)
         return cm_fail(err, CM_ERR_CONFIG, "%s.layout: missing (a layout name such as "
@@ -45,6 +46,8 @@ static enum cm_status open_source(const struct source *src, const struct connect
         layout = found.candidates[0].layout;
         cname = found.candidates[0].connector;
     }
+    snprintf(st->connector, sizeof st->connector, "%s", cname);
+    snprintf(st->layout, sizeof st->layout, "%s", layout);
     *conn = connector_find(cname);
     if (!*conn)
         return cm_fail(err, CM_ERR_CONFIG, "%s.connector: unknown connector \"%s\"",
@@ -82,7 +85,7 @@ enum cm_status extract_probe(const struct source *src, struct source_stats *st, 
     const struct connector *conn;
     struct mapping *map = NULL;
     void *state = NULL;
-    enum cm_status rc = open_source(src, &conn, &map, &state, err);
+    enum cm_status rc = open_source(src, &conn, &map, &state, st, err);
     if (rc)
         return rc;
     describe(conn, state, st);
@@ -98,7 +101,7 @@ enum cm_status extract_source(const struct source *src, const struct extract_sin
     const struct connector *conn;
     struct mapping *map = NULL;
     void *state = NULL;
-    enum cm_status rc = open_source(src, &conn, &map, &state, err);
+    enum cm_status rc = open_source(src, &conn, &map, &state, st, err);
     if (rc)
         return rc;
     describe(conn, state, st);

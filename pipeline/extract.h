@@ -13,6 +13,8 @@ struct source_stats {
     long long records;           /* contacts mapped */
     long long rejected;          /* records rejected by the reader or the mapping */
     char description[CM_ERRBUF]; /* the connector's one-line description */
+    char connector[64];          /* the connector and layout read with: "auto" resolved */
+    char layout[256];
 };
 
 struct extract_sink {

@@ -293,8 +293,9 @@ static int cmd_check(int argc, char **argv)
                 worst = exit_code(rc);
             continue;
         }
-        printf("source %s: %s connector, layout %s: %s\n", src->name, src->connector,
-               src->layout, st.description);
+        printf("source %s: %s connector, layout %s%s: %s\n", src->name, st.connector,
+               st.layout, strcmp(src->layout, "auto") == 0 ? " (detected)" : "",
+               st.description);
         printf("  a run would read %lld records and reject %lld\n", st.records, st.rejected);
         total += st.records;
         rejected += st.rejected;

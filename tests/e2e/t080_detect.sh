@@ -71,7 +71,8 @@ check_eq "extract --layout auto picks the reader too: Siebel XML, a GoldMine dir
     "$("$CRMERGE" extract --layout auto tests/fixtures/siebel/contacts.xml tests/fixtures/goldmine/sql \
         examples/exports/act_berlin.txt 2>/dev/null | wc -l)" 11
 cat >"$tmpdir/auto_conn.json" <<JSON
-{ "sources": [ { "name": "gm", "connector": "auto", "layout": "auto",
+{ "reject_rate_max": 1,
+  "sources": [ { "name": "gm", "connector": "auto", "layout": "auto",
                  "path": "$ROOT/tests/fixtures/goldmine/sql" } ] }
 JSON
 check_eq "a config source with connector and layout auto is read by the detected reader" \
@@ -95,3 +96,6 @@ check_eq "layout auto on a dBase table maps its live records" \
 check_grep "a .vcf with a title line before its first card is still a vCard file" \
     '^tests/fixtures/vcard/junk.vcf: vcard \(vcard connector, 1.00, by BEGIN:VCARD\)$' \
     "$CRMERGE" detect tests/fixtures/vcard/junk.vcf
+check_grep "check names the reader and layout detection picked" \
+    '^source gm: goldmine connector, layout goldmine \(detected\): CONTACT1.csv' \
+    "$CRMERGE" check -c "$tmpdir/auto_conn.json"

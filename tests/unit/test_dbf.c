@@ -225,7 +225,7 @@ TEST(dbase4_memo_block_size_from_its_header_and_a_deleted_record)
         "db4memo.dbf: dBase IV with memo, cp850 (language driver 0x02), 6 fields, "
         "3 records",
         "db4memo.dbf: dBase IV with memo, cp850 (language driver 0x02), 6 fields, "
-        "3 records, 1 deleted records skipped");
+        "3 records, 1 deleted record skipped");
     CHECK_STR(t, want.data);                  /* record 2 is deleted: never yielded */
     buf_free(&want);
     free(t);
@@ -283,7 +283,7 @@ TEST(act_contact_table_windows_1252_by_default)
         "act6.dbf: dBase III, cp1252 (no language driver: the default), 32 fields, "
         "5 records",
         "act6.dbf: dBase III, cp1252 (no language driver: the default), 32 fields, "
-        "5 records, 1 deleted records skipped");
+        "5 records, 1 deleted record skipped");
     /* record 2: umlauts, ß, the euro sign (0x80) and curly quotes (0x93, 0x94) */
     CHECK(strstr(t, "\n2: 0A1B2C3D4E60|M\xc3\xbcller & S\xc3\xb6hne GmbH|"
                     "Dr. J\xc3\xbcrgen Wei\xc3\x9f|J\xc3\xbcrgen|Wei\xc3\x9f|") != NULL);

@@ -259,7 +259,7 @@ TEST(dbf_edition_gives_the_same_records)
     struct buf d = BUF_INIT(0);
     CHECK_INT(goldmine_connector.xDescribe(r.st, &d), CM_OK);
     CHECK(strstr(d.data, "CONTACT1.DBF: ") == d.data);
-    CHECK(strstr(d.data, "1 deleted records skipped, 4 rows; contact2.dbf: ") != NULL);
+    CHECK(strstr(d.data, "1 deleted record skipped, 4 rows; contact2.dbf: ") != NULL);
     CHECK(strstr(d.data, "9 rows (7 details, 1 additional contacts, 1 other rows "
                          "skipped); sorted in memory") != NULL);
     buf_free(&d);

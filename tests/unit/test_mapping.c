@@ -92,12 +92,14 @@ TEST(header_labels_drift_between_versions)
                                              "E-mail", "ZIP Code" };
     static const char *const new_names[] = { "Contact", "Phone", "Phone Ext.",
                                              " e-mail address ", "Zip" };
+    static const char *const web_names[] = { "Contact", "Phone", "Phone Extension",
+                                             "Email", "Postal Code" };
     const char *values[] = { "Ann Cole", "(555) 010-2233", "12", "ann@cole.example",
                              "01067" };
-    const char *const *headers[] = { old_names, new_names };
+    const char *const *headers[] = { old_names, new_names, web_names };
     struct mapping *m = load("schemas/act.json");
     struct arena a = ARENA_INIT;
-    for (size_t h = 0; h < 2; h++) {
+    for (size_t h = 0; h < 3; h++) {
         struct contact c;
         char err[CM_ERRBUF];
         CHECK_INT(map_row(m, headers[h], values, N(old_names), &a, &c, err), CM_OK);

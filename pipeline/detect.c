@@ -160,7 +160,7 @@ static void file_kind(const char *path, struct detect_result *out)
             scan_root(buf, len, root, sizeof root);
         int siebel = strcmp(root, "SiebelMessage") == 0;
         snprintf(out->kind, sizeof out->kind, "%s", siebel ? "siebel_xml" : "xml");
-        snprintf(out->how, sizeof out->how, "root element %s", root[0] ? root : "?");
+        snprintf(out->how, sizeof out->how, "root element %.50s", root[0] ? root : "?");
     } else if (!gzip && looks_like_dbf(buf, len, path)) {
         snprintf(out->kind, sizeof out->kind, "dbf");
         snprintf(out->how, sizeof out->how, "dBase header");

@@ -308,28 +308,46 @@ static void set_name(struct textin *ti, const char *name, const char *how)
 }
 
 /* A single-byte, ASCII-compatible code page (windows-1252, latin1, cp850...) is a table
- * of 256 entries: ask iconv for each byte once instead of calling it per record.
- * Returns 0 for anything else (multi-byte, stateful): those stay per-record iconv. */
-static int table_code_page(struct textin *ti)
+ * of 256 entries: ask iconv for each byte once. len[b] is the UTF-8 length of byte b
+ * (0: not in the page), utf8[b] (if utf8 is not NULL) its UTF-8 form. Returns 0 for
+ * anything else (multi-byte, stateful). */
+static int probe_code_page(iconv_t cd, unsigned char len[256], char utf8[256][4])
 {
     for (int b = 0; b < 256; b++) {
         char in = (char)b, out[8];
         char *ip = &in, *op = out;
         size_t il = 1, ol = sizeof out;
-        iconv(ti->rec_cd, NULL, NULL, NULL, NULL);
-        if (iconv(ti->rec_cd, &ip, &il, &op, &ol) == (size_t)-1) {
+        iconv(cd, NULL, NULL, NULL, NULL);
+        if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
             if (errno != EILSEQ)
                 return 0;               /* EINVAL: the start of a longer sequence */
-            ti->sb_len[b] = 0;
+            len[b] = 0;
             continue;
         }
         size_t n = (size_t)(op - out);
         if (n == 0 || n > 4 || (b < 0x80 && (n != 1 || out[0] != (char)b)))
             return 0;                   /* stateful, or not ASCII-compatible */
-        ti->sb_len[b] = (unsigned char)n;
-        memcpy(ti->sb_utf8[b], out, n);
+        len[b] = (unsigned char)n;
+        if (utf8)
+            memcpy(utf8[b], out, n);
     }
     return 1;
+}
+
+/* Records of a single-byte page are decoded from that table, not by iconv per record. */
+static int table_code_page(struct textin *ti)
+{
+    return probe_code_page(ti->rec_cd, ti->sb_len, ti->sb_utf8);
+}
+
+int textin_code_page(const char *name, unsigned char utf8_len[256])
+{
+    iconv_t cd = iconv_open("UTF-8", name);
+    if (cd == NO_CD)
+        return 0;
+    int single = probe_code_page(cd, utf8_len, NULL);
+    iconv_close(cd);
+    return single;
 }
 
 static enum cm_status open_legacy(struct textin *ti, const char *iconv_name,

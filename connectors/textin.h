@@ -62,6 +62,12 @@ const char *textin_how(const struct textin *ti);       /* "bom", "detected",
 int textin_is_gzip(const struct textin *ti);
 int textin_is_utf8(const struct textin *ti);           /* records are UTF-8 checked */
 
+/* Whether the iconv code page name ("windows-1252", "latin1", "cp850") is single-byte
+ * and ASCII-compatible; if so, utf8_len[b] is the length of byte b in UTF-8 (1 for
+ * ASCII, 2 or 3 above; 0 for a byte not in the page). 0 for a multi-byte or stateful
+ * encoding (Shift_JIS, UTF-16, ISO-2022-JP) and for a name iconv does not know. */
+int textin_code_page(const char *name, unsigned char utf8_len[256]);
+
 /* Length of the longest valid UTF-8 prefix of s (n when all of it is valid).
  * With partial_ok, a sequence cut short by the end of s counts as valid. */
 size_t utf8_valid_prefix(const char *s, size_t n, int partial_ok);

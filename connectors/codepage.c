@@ -81,6 +81,14 @@ enum cm_status codepage_open_label(const char *name, struct codepage **out, char
     return CM_OK;
 }
 
+int codepage_utf8_lengths(const struct codepage *cp, unsigned char utf8_len[256])
+{
+    if (!cp->single_byte)
+        return 0;
+    memcpy(utf8_len, cp->sb_len, 256);
+    return 1;
+}
+
 const char *codepage_name(const struct codepage *cp)
 {
     return cp->label;

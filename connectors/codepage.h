@@ -29,6 +29,11 @@ enum cm_status codepage_open(const char *iconv_name, struct codepage **out);
 enum cm_status codepage_open_label(const char *name, struct codepage **out, char *err);
 void codepage_close(struct codepage *cp);               /* cp may be NULL */
 
+/* For a single-byte page: utf8_len[b] = the UTF-8 length of byte b (1 for ASCII, 2 or 3
+ * above, 0 for a byte not in the page), and 1 returned. 0 for a multi-byte or stateful
+ * encoding (Shift_JIS, ISO-2022-JP), utf8_len untouched. */
+int codepage_utf8_lengths(const struct codepage *cp, unsigned char utf8_len[256]);
+
 /* "windows-1252", "latin1", or the name it was opened with */
 const char *codepage_name(const struct codepage *cp);
 

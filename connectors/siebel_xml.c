@@ -4,7 +4,8 @@
  * Owns: the options below, the walk from XML elements to raw records and the naming of
  * their fields, the refusal of DTDs and entities, hard limits, and the reject for a
  * document that breaks midway. Borrows the byte stream from textin.c (plain or gzip,
- * BOM, UTF-16 transcoded to UTF-8) and the XML parsing from libxml2's xmlTextReader.
+ * BOM, UTF-16 transcoded to UTF-8), the cut of huge texts from xmlcut.c and the XML
+ * parsing from libxml2's xmlTextReader.
  *
  * Options (in the source object):
  *   record_path       "ListOfContact/Contact": the element path, relative to the root
@@ -13,7 +14,9 @@
  *   max_depth         64: elements nested deeper than this (the root is 1) stop the
  *                     source with an error
  *   max_record_bytes  4194304: text plus field names of one record; a larger record
- *                     is rejected
+ *                     is rejected, as is one with a single text (or CDATA section)
+ *                     longer than this as written in the file. At most 8388608 (8 MiB),
+ *                     below libxml2's limit of 10000000 bytes for one text
  *   max_input_bytes   0 (no cap): decompressed bytes; more ends the source
  *   encoding          "auto" (default): a BOM, else the XML declaration, else UTF-8;
  *                     or a name ("windows-1252") that overrides the declaration, for
@@ -47,6 +50,21 @@
  * declared, nothing loaded; a DOCTYPE node the reader reports anyway is refused too.
  * An entity reference node inside a record rejects that record.
  *
+ * Huge texts: libxml2 (without XML_PARSE_HUGE, rightly) refuses a text node of over 10
+ * MB, and that would end the document there; before that it holds all of it. So the
+ * bytes pass through a cut on their way from textin to libxml2 (xmlcut.h, in the read
+ * callback, after the prolog watch): a run of text or CDATA over max_record_bytes, as
+ * written, is cut just past it and the rest dropped; a marker comment where it ended
+ * rejects the record it is in ("<Comment> over max_record_bytes", naming the element
+ * that held the text), or nothing outside records. Attribute values (all of one tag
+ * together), comments and PIs are cut likewise, without a reject: none is data here
+ * (IsPrimaryMVG="Y" is never that long). Line breaks dropped are counted in the
+ * markers, see Lines. The cut runs when libxml2 reads the bytes as UTF-8 (no
+ * declaration, a declared or configured UTF-8, UTF-16 transcoded by textin; cut at
+ * character boundaries) or as a single-byte code page (windows-1252, latin1, ...: each
+ * byte weighed as its UTF-8 length). Other encodings (Shift_JIS, Big5, EBCDIC, UCS-4)
+ * pass uncut, and a text over 10 MB in them breaks the document as before.
+ *
  * Streaming: the reader is walked node by node (no tree of the document, no Expand);
  * a record's text goes into one reused buffer, its fields into reused arrays; the
  * reader frees each record's nodes behind it. Columns: every field name met so far is
@@ -65,7 +83,12 @@
  *
  * Lines: libxml2 keeps element lines in 16 bits, so a record's line is taken from the
  * text node before it (XML_PARSE_BIG_LINES keeps text lines whole), which ends where
- * the record's start tag begins; line_end likewise from the text before its end tag. */
+ * the record's start tag begins; line_end likewise from the text before its end tag.
+ * libxml2 does not see the line breaks a cut dropped: each marker carries their count,
+ * and every line libxml2 gives after it (of a node, of the error that breaks the
+ * document) is moved on by the counts so far (file_line()); the markers come in
+ * document order, in the reader and in the tree walk after a break alike. A line quoted
+ * inside libxml2's message text ("... Bad line 12 and Contact") is its own count. */
 #include "connectors/connector.h"
 
 #include <libxml/encoding.h>
@@ -77,13 +100,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
+#include "connectors/codepage.h"
 #include "connectors/textin.h"
+#include "connectors/xmlcut.h"
 #include "pipeline/config.h"
 
 #define SX_PATH_MAX       32             /* segments in record_path */
 #define SX_DEPTH_LIMIT    256            /* largest max_depth (libxml2's own limit) */
-#define SX_LIMIT_MAX      (1LL << 30)    /* largest max_record_bytes */
+#define SX_LIMIT_MAX      XMLCUT_CAP_MAX /* largest max_record_bytes */
 #define SX_FIELD_COST     16             /* bytes counted per field besides its text */
 #define SX_RAW_MAX        96             /* the "<Contact> at line N" description */
 #define SX_NONE           UINT32_MAX
@@ -169,12 +195,20 @@ struct sx {
     char in[SX_INPUT_CHUNK];
     size_t in_off, in_len;
     unsigned long long in_total;         /* bytes read so far */
+    int in_eof;
     enum prolog pro;
     int pro_dashes;
     long pro_line;
     long doctype_line;                   /* > 0: a DOCTYPE was refused there */
     int io_failed;
     char io_err[CM_ERRBUF];
+
+    /* the cut of oversize texts between textin and libxml2 (xmlcut.h) */
+    int cut_on;                          /* the bytes are UTF-8 or a single-byte page */
+    struct xmlcut cut;
+    char cut_text[XMLCUT_MARK_MAX];      /* its marker comments start so */
+    unsigned char widths[256];           /* UTF-8 lengths of a single-byte page */
+    long line_shift;                     /* line breaks it dropped before this node */
 
     /* the first parse error */
     int have_error;
@@ -206,6 +240,7 @@ struct sx {
     int in_record;
     long rec_line, rec_line_end;
     int rec_too_big;
+    char rec_cut[64];                    /* element whose text was cut (over the limit) */
     char rec_entity[64];                 /* an entity reference met in it */
     size_t used;                         /* against max_record */
     struct buf text;
@@ -325,6 +360,13 @@ static int is_wrapper_tag(const char *tag)
     return strncmp(tag, "ListOf", 6) == 0;
 }
 
+/* A line libxml2 gives, as a line of the file: the cut's markers so far say how many
+ * line breaks it did not see. */
+static long file_line(const struct sx *s, long line)
+{
+    return line > 0 ? line + s->line_shift : line;
+}
+
 /* Line where a text node ends (the next markup starts there). */
 static long text_line(xmlNodePtr n)
 {
@@ -383,36 +425,124 @@ static void watch_prolog(struct sx *s, const char *p, size_t n)
     }
 }
 
+/* The next chunk from textin, the prolog watched on the way. -1: fail the input. */
+static int refill(struct sx *s)
+{
+    size_t got = 0;
+    if (textin_read(s->ti, s->in, sizeof s->in, &got, s->io_err) != CM_OK) {
+        s->io_failed = 1;
+        return -1;
+    }
+    s->in_off = 0;
+    s->in_len = got;
+    s->in_total += got;
+    s->in_eof = got == 0;
+    if (s->pro != PRO_DONE) {
+        watch_prolog(s, s->in, got);
+        if (s->doctype_line)
+            return -1;                   /* libxml2 never sees the declaration */
+    }
+    return 0;
+}
+
 /* libxml2's read callback. It asks for as little as 4 bytes (encoding detection), so
- * input goes through a buffer of our own; the prolog is watched as it is filled. */
+ * input goes through a buffer of our own; the prolog is watched as it is filled, and
+ * the bytes pass the cut on their way out. */
 static int read_input(void *ctx, char *buffer, int len)
 {
     struct sx *s = ctx;
-    if (s->doctype_line || s->io_failed || len <= 0)
-        return s->doctype_line || s->io_failed ? -1 : 0;
-    if (s->in_off == s->in_len) {
-        size_t got = 0;
-        if (textin_read(s->ti, s->in, sizeof s->in, &got, s->io_err) != CM_OK) {
-            s->io_failed = 1;
-            return -1;
+    if (s->doctype_line || s->io_failed)
+        return -1;
+    size_t room = len > 0 ? (size_t)len : 0, done = 0;
+    while (done < room) {
+        if (s->in_off == s->in_len && !s->in_eof) {
+            if (done)
+                break;
+            if (refill(s))
+                return -1;
         }
-        s->in_off = 0;
-        s->in_len = got;
-        s->in_total += got;
-        if (s->pro != PRO_DONE) {
-            watch_prolog(s, s->in, got);
-            if (s->doctype_line)
-                return -1;               /* libxml2 never sees the declaration */
+        if (s->in_off == s->in_len) {    /* the end of the input */
+            if (s->cut_on)
+                done += xmlcut_finish(&s->cut, buffer + done, room - done);
+            break;
         }
-        if (got == 0)
-            return 0;
+        const char *p = s->in + s->in_off;
+        size_t n = s->in_len - s->in_off, used;
+        if (s->cut_on) {
+            done += xmlcut_filter(&s->cut, p, n, &used, buffer + done, room - done);
+        } else {
+            used = n < room - done ? n : room - done;
+            memcpy(buffer + done, p, used);
+            done += used;
+        }
+        s->in_off += used;
     }
-    size_t n = s->in_len - s->in_off;
-    if (n > (size_t)len)
-        n = (size_t)len;
-    memcpy(buffer, s->in + s->in_off, n);
-    s->in_off += n;
-    return (int)n;
+    return (int)done;
+}
+
+/* The encoding named by the XML declaration at the start of p[0..n): 1 (the name in
+ * name), 0 (no declaration, or one without an encoding: UTF-8), -1 (p does not start
+ * like an XML document in an ASCII-compatible encoding, or the declaration is longer
+ * than what is there). */
+static int declared_encoding(const char *p, size_t n, char *name, size_t size)
+{
+    if (n < 6 || memcmp(p, "<?xml", 5) != 0 || !is_blank(p + 5, 1))
+        return n == 0 || p[0] == '<' || is_blank(p, 1) ? 0 : -1;
+    const char *end = memmem(p, n < 1024 ? n : 1024, "?>", 2);
+    if (!end)
+        return -1;
+    const char *e = memmem(p, (size_t)(end - p), "encoding", 8);
+    if (!e)
+        return 0;
+    for (e += 8; e < end && is_blank(e, 1); e++)
+        ;
+    if (e == end || *e++ != '=')
+        return -1;
+    while (e < end && is_blank(e, 1))
+        e++;
+    if (e == end || (*e != '"' && *e != '\''))
+        return -1;
+    const char *q = memchr(e + 1, *e, (size_t)(end - e - 1));
+    if (!q || (size_t)(q - e - 1) >= size)
+        return -1;
+    memcpy(name, e + 1, (size_t)(q - e - 1));
+    name[q - e - 1] = '\0';
+    return 1;
+}
+
+/* Put the cut between textin and libxml2 when libxml2 will read the bytes as UTF-8
+ * (the default, a declaration or the encoding option saying so, UTF-16 transcoded by
+ * textin) or as a single-byte code page. Anything else (Shift_JIS, EBCDIC, UCS-4, an
+ * encoding iconv does not know) goes by uncut. The first chunk is read for this. */
+static void start_cut(struct sx *s, const char *encoding)
+{
+    char declared[64];
+    if (refill(s))
+        return;                          /* read_input() fails the input */
+    if (!encoding) {
+        int d = declared_encoding(s->in, s->in_len, declared, sizeof declared);
+        if (d < 0)
+            return;
+        encoding = d ? declared : "UTF-8";
+    }
+    const unsigned char *widths = NULL;
+    if (strcasecmp(encoding, "UTF-8") != 0 && strcasecmp(encoding, "UTF8") != 0) {
+        struct codepage *cp;
+        if (codepage_open_label(encoding, &cp, NULL) != CM_OK)
+            return;
+        int single = codepage_utf8_lengths(cp, s->widths);
+        codepage_close(cp);
+        if (!single)
+            return;
+        widths = s->widths;
+    }
+    /* the marker is not to be forged by a comment in the file */
+    uint64_t nonce = mix(mix((uint64_t)time(NULL), (uint64_t)(uintptr_t)s),
+                         (uint64_t)clock());
+    snprintf(s->cut_text, sizeof s->cut_text, "crmerge-cut-%016llx",
+             (unsigned long long)nonce);
+    xmlcut_init(&s->cut, s->max_record, s->cut_text, widths);
+    s->cut_on = 1;
 }
 
 /* libxml2 reports errors here (nothing is printed). The error that breaks the
@@ -524,6 +654,7 @@ static void record_reset(struct sx *s)
     s->nscopes = 0;
     s->used = 0;
     s->rec_too_big = 0;
+    s->rec_cut[0] = '\0';
     s->rec_entity[0] = '\0';
     s->ords_used = 0;
     if (++s->ords_gen == 0) {            /* wrapped: clear for real */
@@ -815,7 +946,7 @@ static int finish_record(struct sx *s, long line_end)
         set_reject(s, s->rec_line, line_end, s->raw);
         snprintf(s->rej.reason, sizeof s->rej.reason,
                  "<%.100s> over max_record_bytes (%zu bytes of text and field names)",
-                 s->path[s->npath - 1], s->max_record);
+                 s->rec_cut[0] ? s->rec_cut : s->path[s->npath - 1], s->max_record);
         return 0;
     }
     if (s->rec_entity[0]) {
@@ -933,7 +1064,8 @@ static int ev_start(struct sx *s, xmlNodePtr n, int depth, int empty, char *err)
         char msg[96];
         snprintf(msg, sizeof msg, "elements nested deeper than max_depth (%d)",
                  s->max_depth);
-        return fail(s, err, n->line > 0 && n->line != 65535 ? n->line : s->last_line, msg);
+        return fail(s, err, n->line > 0 && n->line != 65535 ? file_line(s, n->line) :
+                     s->last_line, msg);
     }
     if (s->skip_depth)
         return 0;
@@ -973,7 +1105,8 @@ static int ev_start(struct sx *s, xmlNodePtr n, int depth, int empty, char *err)
         return 0;
     }
     /* depth == npath: a child of a records' parent */
-    long line = s->last_line > 0 ? s->last_line : (n->line != 65535 ? n->line : 1);
+    long line = s->last_line > 0 ? s->last_line :
+                n->line != 65535 ? file_line(s, n->line) : 1;
     if (strcmp(tag, s->path[s->npath - 1]) != 0) {
         set_reject(s, line, line, NULL);
         snprintf(s->rej.reason, sizeof s->rej.reason,
@@ -1026,7 +1159,7 @@ static int ev_text(struct sx *s, xmlNodePtr n)
 {
     long line = text_line(n);
     if (line > 0)
-        s->last_line = line;
+        s->last_line = file_line(s, line);
     if (!s->in_record || s->skip_depth || s->rec_too_big)
         return 0;
     const char *v = (const char *)n->content;
@@ -1039,6 +1172,25 @@ static int ev_text(struct sx *s, xmlNodePtr n)
     if (charge(s, len))
         return 0;
     return buf_add(&s->text, v, len) ? -1 : 0;
+}
+
+/* A comment. The cut's marker (xmlcut.h), "<cut_text> text|lines N", says that N line
+ * breaks were dropped before it (libxml2's lines from here on are N short), and after
+ * "text" that the text before it, in the innermost open element, went over
+ * max_record_bytes and was not read whole: its record is rejected. */
+static void ev_comment(struct sx *s, xmlNodePtr n)
+{
+    const char *c = (const char *)n->content;
+    size_t k = strlen(s->cut_text);
+    if (!s->cut_on || !c || strncmp(c, s->cut_text, k) != 0 || c[k] != ' ')
+        return;
+    int text = strncmp(c + k + 1, "text ", 5) == 0;
+    s->line_shift += strtol(c + k + (text ? 6 : 7), NULL, 10);
+    if (!text || !s->in_record || s->skip_depth || s->rec_cut[0])
+        return;
+    const char *tag = s->frames[s->nframes - 1].tag.s;   /* NULL: opened when over */
+    snprintf(s->rec_cut, sizeof s->rec_cut, "%.60s", tag ? tag : s->path[s->npath - 1]);
+    s->rec_too_big = 1;
 }
 
 static void ev_entity(struct sx *s, xmlNodePtr n)
@@ -1142,6 +1294,10 @@ static enum step tree_step(struct sx *s, char *err)
             s->tphase = T_LEAVE;
             ev_entity(s, n);
             return STEP_OK;
+        case XML_COMMENT_NODE:
+            s->tphase = T_LEAVE;
+            ev_comment(s, n);
+            return STEP_OK;
         case XML_DTD_NODE:
             return dispatch(s, doctype_refused(s, err));
         default:
@@ -1184,6 +1340,9 @@ static enum step reader_step(struct sx *s, char *err)
         return dispatch(s, ev_text(s, n));
     case XML_ENTITY_REF_NODE:
         ev_entity(s, n);
+        return STEP_OK;
+    case XML_COMMENT_NODE:
+        ev_comment(s, n);
         return STEP_OK;
     case XML_DTD_NODE:
     case XML_DOCUMENT_TYPE_NODE:
@@ -1288,7 +1447,8 @@ static enum cm_status read_options(struct sx *s, const struct source *src,
                        SX_DEPTH_LIMIT);
     if (record < 1024 || record > SX_LIMIT_MAX)
         return cm_fail(err, CM_ERR_CONFIG, "%s.max_record_bytes: must be between 1024 "
-                       "and %lld", src->where, SX_LIMIT_MAX);
+                       "and %u (below libxml2's limit of 10000000 bytes of one text)",
+                       src->where, SX_LIMIT_MAX);
     if (*max_input < 0)
         return cm_fail(err, CM_ERR_CONFIG, "%s.max_input_bytes: must not be negative",
                        src->where);
@@ -1346,6 +1506,7 @@ static enum cm_status sx_open(const struct source *src, void **state, char *err)
      * back; a configured encoding overrides the declaration too */
     if (!strncmp(textin_encoding(s->ti), "utf-16", 6))
         encoding = "UTF-8";
+    start_cut(s, encoding);
     int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT |
                   XML_PARSE_BIG_LINES | (encoding ? XML_PARSE_IGNORE_ENC : 0);
     s->reader = xmlReaderForIO(read_input, NULL, s, s->file, encoding, options);
@@ -1367,7 +1528,7 @@ static enum cm_status sx_open(const struct source *src, void **state, char *err)
                 rc = cm_fail(err, CM_ERR_INPUT, "%s: not XML: the file is empty", s->file);
             else if (s->have_error)
                 rc = cm_fail(err, CM_ERR_INPUT, "%s:%ld: not XML: %s", s->file,
-                             s->error_line, s->error_msg);
+                             file_line(s, s->error_line), s->error_msg);
             else
                 rc = cm_fail(err, CM_ERR_INPUT, "%s: not XML: no root element", s->file);
             goto fail;
@@ -1427,7 +1588,7 @@ static enum conn_next sx_next(void *state, struct raw_record *rec, struct reject
         }
         s->finished = 1;
         if (st == STEP_BREAK) {
-            long line = s->error_line > 0 ? s->error_line : s->last_line;
+            long line = s->error_line > 0 ? file_line(s, s->error_line) : s->last_line;
             set_reject(s, line, line, s->in_record ? s->raw : NULL);
             snprintf(s->rej.reason, sizeof s->rej.reason,
                      "not well formed: %.300s \xe2\x80\x94 the rest of the file was not read",

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <string.h>
 #include "connectors/connector.h"
+#include "pipeline/buf.h"
 #include "pipeline/config.h"
 
 struct reader {
@@ -40,6 +41,8 @@ static inline enum cm_status reader_open(struct reader *r, const struct connecto
 
 static inline void reader_close(struct reader *r)
 {
+    if (!r->conn)
+        return;                  /* never opened */
     r->conn->xClose(r->st);
     json_decref(r->opts);
 }
@@ -51,6 +54,25 @@ static inline enum conn_next reader_next(struct reader *r, struct raw_record *re
     memset(rec, 0, sizeof *rec);
     memset(rej, 0, sizeof *rej);
     return r->conn->xNext(r->st, rec, rej, r->err);
+}
+
+/* Append v[0..n) to b with CR and LF shown as \r and \n (one record per transcript
+ * line); a NULL v appends `absent`. */
+static inline void reader_add_value(struct buf *b, const char *v, size_t n,
+                                    const char *absent)
+{
+    if (!v) {
+        buf_addstr(b, absent);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == '\r')
+            buf_addstr(b, "\\r");
+        else if (v[i] == '\n')
+            buf_addstr(b, "\\n");
+        else
+            buf_addch(b, v[i]);
+    }
 }
 
 #endif

@@ -29,22 +29,6 @@ static void rd_close(struct reader *r)
     reader_close(r);
 }
 
-static void add_value(struct buf *b, const char *v, size_t n)
-{
-    if (!v) {
-        buf_addstr(b, "<absent>");
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] == '\r')
-            buf_addstr(b, "\\r");
-        else if (v[i] == '\n')
-            buf_addstr(b, "\\n");
-        else
-            buf_addch(b, v[i]);
-    }
-}
-
 static void add_lines(struct buf *b, const char *tag, long line, long line_end)
 {
     if (line == line_end)
@@ -79,7 +63,7 @@ static char *transcript_of(struct reader *r)
         for (size_t i = 0; i < rec.nfields; i++) {
             if (i)
                 buf_addch(&b, '|');
-            add_value(&b, rec.values[i], rec.lengths[i]);
+            reader_add_value(&b, rec.values[i], rec.lengths[i], "<absent>");
         }
         buf_addch(&b, '\n');
     }

@@ -32,22 +32,6 @@ extern const struct connector dbf_connector;
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
-static void put_escaped(struct buf *b, const char *v, size_t n)
-{
-    if (!v) {
-        buf_addstr(b, "<null>");
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] == '\r')
-            buf_addstr(b, "\\r");
-        else if (v[i] == '\n')
-            buf_addstr(b, "\\n");
-        else
-            buf_addch(b, v[i]);
-    }
-}
-
 /* Everything d yields from here on, as a transcript; the last line is "E" (end) or
  * "ERROR: <err>". Checks that every record names its file and that lengths agree. */
 static char *drain(struct dbf *d, const char *path)
@@ -85,7 +69,7 @@ static char *drain(struct dbf *d, const char *path)
                 CHECK(strlen(rec.values[i]) == rec.lengths[i]);
             if (i)
                 buf_addch(&t, '|');
-            put_escaped(&t, rec.values[i], rec.lengths[i]);
+            reader_add_value(&t, rec.values[i], rec.lengths[i], "<null>");
         }
         buf_addch(&t, '\n');
     }

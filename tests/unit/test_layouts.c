@@ -11,32 +11,16 @@
 #include "pipeline/config.h"
 #include "pipeline/contact.h"
 #include "pipeline/detect.h"
+#include "tests/unit/mapped.h"
 #include "tests/unit/testlib.h"
 #include "transforms/mapping.h"
 
 extern const struct connector csv_connector;
 
 /* the csv connector and a layout: records mapped one at a time */
-struct mapped {
-    struct source src;
-    void *st;
-    struct mapping *m;
-    struct arena a;
-    struct raw_record rec;
-    struct contact c;
-    char err[CM_ERRBUF];
-};
-
 static enum cm_status mp_open(struct mapped *x, const char *layout, const char *path)
 {
-    memset(x, 0, sizeof *x);
-    x->src.name = "csv";
-    x->src.connector = "csv";
-    x->src.path = path;
-    x->src.where = "sources[0]";
-    enum cm_status rc = mapping_load(layout, &x->m, x->err);
-    if (!rc)
-        rc = csv_connector.xOpen(&x->src, &x->st, x->err);
+    enum cm_status rc = mapped_open(x, &csv_connector, layout, path);
     if (rc)
         fprintf(stderr, "  %s: %s\n", path, x->err);
     return rc;
@@ -44,31 +28,12 @@ static enum cm_status mp_open(struct mapped *x, const char *layout, const char *
 
 static enum conn_next mp_next(struct mapped *x)
 {
-    struct reject rej;
-    memset(&x->rec, 0, sizeof x->rec);
-    enum conn_next n = csv_connector.xNext(x->st, &x->rec, &rej, x->err);
-    if (n != CONN_RECORD)
-        return n;
-    arena_reset(&x->a);
-    if (mapping_apply(x->m, "csv", &x->rec, &x->a, &x->c, x->err) != CM_OK)
-        return CONN_REJECT;
-    return CONN_RECORD;
+    return mapped_next(x);
 }
 
 static void mp_close(struct mapped *x)
 {
-    csv_connector.xClose(x->st);
-    mapping_free(x->m);
-    arena_free(&x->a);
-}
-
-static const char *extra(const struct contact *c, const char *name)
-{
-    for (size_t i = 0; i < c->nextra; i++) {
-        if (strcmp(c->extra[i].name, name) == 0)
-            return c->extra[i].value;
-    }
-    return NULL;
+    mapped_close(x);
 }
 
 #define OUTLOOK "tests/fixtures/outlook/"
@@ -94,9 +59,9 @@ TEST(outlook_classic_windows_1252)
     CHECK_STR(c->title, "Geschäftsführer");            /* "Job Title" */
     CHECK_INT(c->nemails, 1);                          /* E-mail 2 is an Exchange DN */
     CHECK_STR(c->emails[0], "juergen.mueller@baeckerei-mueller.example");
-    CHECK_STR(extra(c, "E-mail 2 Address"), EX_DN "juergen.mu");
-    CHECK_STR(extra(c, "E-mail 2 Type"), "EX");
-    CHECK_STR(extra(c, "E-mail Type"), "SMTP");
+    CHECK_STR(contact_extra(c, "E-mail 2 Address"), EX_DN "juergen.mu");
+    CHECK_STR(contact_extra(c, "E-mail 2 Type"), "EX");
+    CHECK_STR(contact_extra(c, "E-mail Type"), "SMTP");
     CHECK_INT(c->nphones, 3);
     CHECK_INT(c->phones[0].type, PHONE_WORK);
     CHECK_STR(c->phones[0].number, "+49 30 1234567");
@@ -112,8 +77,8 @@ TEST(outlook_classic_windows_1252)
     CHECK_STR(c->addresses[0].city, "Berlin");
     CHECK_STR(c->addresses[0].postal_code, "10115");
     CHECK_STR(c->addresses[0].country, "Deutschland");
-    CHECK_STR(extra(c, "Notes"), "Zahlt € bar.\r\n„Bitte nicht vor 9 Uhr anrufen“ – sagt er.");
-    CHECK_STR(extra(c, "Birthday"), "3/7/1970");
+    CHECK_STR(contact_extra(c, "Notes"), "Zahlt € bar.\r\n„Bitte nicht vor 9 Uhr anrufen“ – sagt er.");
+    CHECK_STR(contact_extra(c, "Birthday"), "3/7/1970");
     CHECK(c->source_key_derived);
 
     CHECK_INT(mp_next(&x), CONN_RECORD);
@@ -129,9 +94,9 @@ TEST(outlook_classic_windows_1252)
     CHECK_INT(x.rec.line, 5);
     CHECK_STR(c->family_name, "Øster");
     CHECK_INT(c->nemails, 0);
-    CHECK_STR(extra(c, "E-mail Address"), EX_DN "ingrid.oes");
-    CHECK_STR(extra(c, "E-mail Type"), "EX");
-    CHECK_STR(extra(c, "E-mail Display Name"), "Ingrid Øster");
+    CHECK_STR(contact_extra(c, "E-mail Address"), EX_DN "ingrid.oes");
+    CHECK_STR(contact_extra(c, "E-mail Type"), "EX");
+    CHECK_STR(contact_extra(c, "E-mail Display Name"), "Ingrid Øster");
     CHECK_INT(mp_next(&x), CONN_EOF);
     mp_close(&x);
 }
@@ -151,7 +116,7 @@ TEST(outlook_com_utf8_with_bom)
     CHECK_INT(c->nphones, 2);
     CHECK_INT(c->phones[0].type, PHONE_WORK);
     CHECK_INT(c->phones[1].type, PHONE_MOBILE);
-    CHECK_STR(extra(c, "Notes"), "Foretrekker e-post, \"ikke telefon\".");
+    CHECK_STR(contact_extra(c, "Notes"), "Foretrekker e-post, \"ikke telefon\".");
     CHECK_INT(mp_next(&x), CONN_RECORD);
     CHECK_INT(x.rec.line, 3);
     CHECK_INT(x.rec.line_end, 4);
@@ -180,7 +145,7 @@ TEST(google_current_splits_values_joined_by_three_colons)
     CHECK_STR(c->emails[0], "ann@cole.example");
     CHECK_STR(c->emails[1], "ann.cole@bakery.example");
     CHECK_STR(c->emails[2], "ann@home.example");
-    CHECK_STR(extra(c, "E-mail 1 - Label"), "* Work");
+    CHECK_STR(contact_extra(c, "E-mail 1 - Label"), "* Work");
     CHECK_INT(c->nphones, 3);
     CHECK_INT(c->phones[0].type, PHONE_MOBILE);
     CHECK_STR(c->phones[0].number, "+49 170 1234567");
@@ -193,8 +158,8 @@ TEST(google_current_splits_values_joined_by_three_colons)
     CHECK_INT(c->addresses[0].nlines, 2);
     CHECK_STR(c->addresses[0].lines[1], "Apt 2");      /* Extended Address */
     CHECK_STR(c->addresses[0].city, "Potsdam");
-    CHECK_STR(extra(c, "Labels"), "* myContacts ::: Kunden");
-    CHECK_STR(extra(c, "Birthday"), "1980-04-12");
+    CHECK_STR(contact_extra(c, "Labels"), "* myContacts ::: Kunden");
+    CHECK_STR(contact_extra(c, "Birthday"), "1980-04-12");
 
     CHECK_INT(mp_next(&x), CONN_RECORD);
     CHECK_STR(c->prefix, "Dr.");
@@ -204,8 +169,8 @@ TEST(google_current_splits_values_joined_by_three_colons)
     CHECK_INT(c->nphones, 2);
     CHECK_INT(c->phones[0].type, PHONE_OTHER);         /* "Main" */
     CHECK_INT(c->phones[1].type, PHONE_OTHER);
-    CHECK_STR(extra(c, "Phone 2 - Label"), "Assistant");   /* a label of no known type */
-    CHECK_STR(extra(c, "Phone 1 - Label"), NULL);
+    CHECK_STR(contact_extra(c, "Phone 2 - Label"), "Assistant");   /* a label of no known type */
+    CHECK_STR(contact_extra(c, "Phone 1 - Label"), NULL);
     CHECK_STR(c->addresses[0].type, "work");
 
     CHECK_INT(mp_next(&x), CONN_RECORD);               /* nothing but a phone */
@@ -235,7 +200,7 @@ TEST(google_legacy_type_columns_and_name)
     CHECK_INT(c->phones[0].type, PHONE_MOBILE);        /* Phone 1 - Type */
     CHECK_INT(c->phones[1].type, PHONE_FAX);           /* "Home Fax": fax first */
     CHECK_STR(c->addresses[0].type, "home");
-    CHECK_STR(extra(c, "Group Membership"), "* My Contacts ::: Kunden");
+    CHECK_STR(contact_extra(c, "Group Membership"), "* My Contacts ::: Kunden");
 
     CHECK_INT(mp_next(&x), CONN_RECORD);               /* Name split: no Given/Family */
     CHECK_STR(c->prefix, "Dr.");
@@ -251,7 +216,7 @@ static void header_of(const char *path, struct mapped *x, const char *const **na
                       size_t *n)
 {
     CHECK_INT(mp_open(x, "act", path), CM_OK);
-    CHECK_INT(csv_connector.xFields(x->st, names, n), CM_OK);
+    CHECK_INT(csv_connector.xFields(x->r.st, names, n), CM_OK);
 }
 
 TEST(act_outlook_and_google_headers_are_never_ambiguous)

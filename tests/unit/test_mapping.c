@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "pipeline/config.h"
+#include "tests/unit/mapped.h"
 #include "tests/unit/testlib.h"
 #include "transforms/mapping.h"
 
@@ -33,15 +34,6 @@ static enum cm_status map_row(struct mapping *m, const char *const *names,
         .values = values, .lengths = lengths, .file = "act.csv", .line = 2, .line_end = 2
     };
     return mapping_apply(m, "act", &rec, a, c, err);
-}
-
-static const char *extra(const struct contact *c, const char *name)
-{
-    for (size_t i = 0; i < c->nextra; i++) {
-        if (strcmp(c->extra[i].name, name) == 0)
-            return c->extra[i].value;
-    }
-    return NULL;
 }
 
 #define N(a) (sizeof (a) / sizeof (a)[0])
@@ -148,7 +140,7 @@ TEST(extension_without_a_number_stays_in_extra)
     char err[CM_ERRBUF];
     CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
     CHECK_INT(c.nphones, 0);
-    CHECK_STR(extra(&c, "Phone Extension"), "12");
+    CHECK_STR(contact_extra(&c, "Phone Extension"), "12");
     arena_free(&a);
     mapping_free(m);
 }
@@ -233,9 +225,9 @@ TEST(an_unparseable_date_is_kept_raw_in_extra)
     char err[CM_ERRBUF];
     CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
     CHECK_STR(c.created, NULL);
-    CHECK_STR(extra(&c, "Create Date"), "next Tuesday");
+    CHECK_STR(contact_extra(&c, "Create Date"), "next Tuesday");
     CHECK_STR(c.source_updated, NULL);     /* an empty marker: no date, nothing kept */
-    CHECK_STR(extra(&c, "Edit Date"), NULL);
+    CHECK_STR(contact_extra(&c, "Edit Date"), NULL);
     CHECK_INT(c.nextra, 1);
     arena_free(&a);
     mapping_free(m);
@@ -275,9 +267,9 @@ TEST(duplicate_header_names_stay_apart_in_extra)
     char err[CM_ERRBUF];
     CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
     CHECK_INT(c.nextra, 3);
-    CHECK_STR(extra(&c, "Notes"), "first");
-    CHECK_STR(extra(&c, "Notes (2)"), "second");
-    CHECK_STR(extra(&c, "column 4"), "third");
+    CHECK_STR(contact_extra(&c, "Notes"), "first");
+    CHECK_STR(contact_extra(&c, "Notes (2)"), "second");
+    CHECK_STR(contact_extra(&c, "column 4"), "third");
     arena_free(&a);
     mapping_free(m);
 }
@@ -298,7 +290,7 @@ TEST(values_are_trimmed_and_empty_values_absent)
     CHECK_STR(c.department, NULL);
     CHECK_STR(c.title, NULL);              /* an em space alone is empty */
     CHECK_STR(c.status, NULL);
-    CHECK_STR(extra(&c, "Notes"), "keep  inner  spaces");
+    CHECK_STR(contact_extra(&c, "Notes"), "keep  inner  spaces");
     arena_free(&a);
     mapping_free(m);
 }
@@ -362,8 +354,8 @@ TEST(contact_id_is_the_key_byte_exact)
     CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
     CHECK_STR(c.source_key, " A3070512345$%&(*9Ann");   /* only trailing spaces go */
     CHECK_INT(c.source_key_derived, 0);
-    CHECK_STR(extra(&c, "Contact ID"), NULL);
-    CHECK_STR(extra(&c, "Unique ID"), "u-17");        /* the other id is not lost */
+    CHECK_STR(contact_extra(&c, "Contact ID"), NULL);
+    CHECK_STR(contact_extra(&c, "Unique ID"), "u-17");        /* the other id is not lost */
 
     values[0] = "   ";                                 /* blank: the next id column */
     CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
@@ -550,7 +542,7 @@ TEST(phone_types_come_from_the_words_of_a_label)
         if (c.phones[0].type != cases[i].want)
             fprintf(stderr, "  label \"%s\"\n", cases[i].label);
         CHECK_INT(c.phones[0].type, cases[i].want);
-        CHECK_STR(extra(&c, "Phone 1 Label"), cases[i].in_extra ? cases[i].label : NULL);
+        CHECK_STR(contact_extra(&c, "Phone 1 Label"), cases[i].in_extra ? cases[i].label : NULL);
         arena_reset(&a);
     }
     arena_free(&a);
@@ -568,8 +560,8 @@ TEST(a_label_without_known_words_leaves_the_rules_type)
     CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
     CHECK_INT(c.nphones, 1);
     CHECK_INT(c.phones[0].type, PHONE_WORK);           /* the rule's "type" */
-    CHECK_STR(extra(&c, "Phone 2 Label"), "Durchwahl");
-    CHECK_STR(extra(&c, "Phone 1 Label"), "Mobile");   /* a label of no number */
+    CHECK_STR(contact_extra(&c, "Phone 2 Label"), "Durchwahl");
+    CHECK_STR(contact_extra(&c, "Phone 1 Label"), "Mobile");   /* a label of no number */
     arena_free(&a);
     mapping_free(m);
 }
@@ -594,7 +586,7 @@ TEST(split_cells_give_several_emails_and_phones)
     CHECK_INT(c.phones[1].type, PHONE_WORK);
     CHECK_STR(c.phones[2].number, "555 3");
     CHECK_INT(c.phones[2].type, PHONE_OTHER);
-    CHECK_STR(extra(&c, "Phone 3 Label"), "Mobile ::: Work ::: Pager");  /* "Pager" */
+    CHECK_STR(contact_extra(&c, "Phone 3 Label"), "Mobile ::: Work ::: Pager");  /* "Pager" */
 
     values[3] = "* Mobile";                            /* one label for all of them */
     arena_reset(&a);
@@ -625,8 +617,8 @@ TEST(skip_types_keep_what_is_no_email_in_extra)
     char err[CM_ERRBUF];
     CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
     CHECK_INT(c.nemails, 0);
-    CHECK_STR(extra(&c, "Mail"), dn);
-    CHECK_STR(extra(&c, "Mail Type"), "EX");
+    CHECK_STR(contact_extra(&c, "Mail"), dn);
+    CHECK_STR(contact_extra(&c, "Mail Type"), "EX");
 
     values[2] = "ann@cole.example";
     values[3] = "SMTP";
@@ -634,8 +626,8 @@ TEST(skip_types_keep_what_is_no_email_in_extra)
     CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
     CHECK_INT(c.nemails, 1);
     CHECK_STR(c.emails[0], "ann@cole.example");
-    CHECK_STR(extra(&c, "Mail Type"), "SMTP");         /* e-mails keep no type */
-    CHECK_STR(extra(&c, "Mail"), NULL);
+    CHECK_STR(contact_extra(&c, "Mail Type"), "SMTP");         /* e-mails keep no type */
+    CHECK_STR(contact_extra(&c, "Mail"), NULL);
     arena_free(&a);
     mapping_free(m);
 }
@@ -657,13 +649,13 @@ TEST(address_types_come_from_a_label)
     arena_reset(&a);
     CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
     CHECK_STR(c.addresses[0].type, "other");           /* the rule's default */
-    CHECK_STR(extra(&c, "Address Label"), "Ferienhaus");
+    CHECK_STR(contact_extra(&c, "Address Label"), "Ferienhaus");
 
     values[1] = values[2] = "";                        /* a label of no address */
     arena_reset(&a);
     CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
     CHECK_INT(c.naddresses, 0);
-    CHECK_STR(extra(&c, "Address Label"), "Ferienhaus");
+    CHECK_STR(contact_extra(&c, "Address Label"), "Ferienhaus");
     arena_free(&a);
     mapping_free(m);
 }

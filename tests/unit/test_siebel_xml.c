@@ -19,6 +19,7 @@
 #include "pipeline/config.h"
 #include "pipeline/contact.h"
 #include "tests/unit/reader.h"
+#include "tests/unit/mapped.h"
 #include "tests/unit/testlib.h"
 #include "transforms/mapping.h"
 
@@ -48,18 +49,6 @@ static enum conn_next rd_next(struct reader *r, struct raw_record *rec, struct r
     return reader_next(r, rec, rej);
 }
 
-static void add_value(struct buf *b, const char *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] == '\n')
-            buf_addstr(b, "\\n");
-        else if (v[i] == '\r')
-            buf_addstr(b, "\\r");
-        else
-            buf_addch(b, v[i]);
-    }
-}
-
 static void add_lines(struct buf *b, const char *tag, long line, long line_end)
 {
     if (line == line_end)
@@ -80,7 +69,7 @@ static void add_record(struct buf *b, const struct raw_record *rec)
             buf_addch(b, '|');
         first = 0;
         buf_printf(b, "%s=", rec->names[i]);
-        add_value(b, rec->values[i], rec->lengths[i]);
+        reader_add_value(b, rec->values[i], rec->lengths[i], "");
     }
     buf_addch(b, '\n');
 }
@@ -929,15 +918,6 @@ static struct mapping *load(const char *path)
     return m;
 }
 
-static const char *extra(const struct contact *c, const char *name)
-{
-    for (size_t i = 0; i < c->nextra; i++) {
-        if (strcmp(c->extra[i].name, name) == 0)
-            return c->extra[i].value;
-    }
-    return NULL;
-}
-
 TEST(siebel_xml_layout_maps_a_contact)
 {
     struct mapping *m = load("schemas/siebel_xml.json");
@@ -982,7 +962,7 @@ TEST(siebel_xml_layout_maps_a_contact)
     CHECK_STR(c.addresses[0].country, "Germany");
     CHECK_STR(c.addresses[1].city, "Potsdam");
     CHECK_INT(c.nextra, 1);
-    CHECK_STR(extra(&c, "PersonUId"), "1-2AB3C");
+    CHECK_STR(contact_extra(&c, "PersonUId"), "1-2AB3C");
 
     /* 1-2AB3D: US phones as bare digits, the alternate phone typed other */
     CHECK_INT(rd_next(&r, &rec, &rej), CONN_RECORD);
@@ -996,7 +976,7 @@ TEST(siebel_xml_layout_maps_a_contact)
     CHECK_INT(c.phones[2].type, PHONE_FAX);
     CHECK_STR(c.phones[3].number, "2125550111");
     CHECK_INT(c.phones[3].type, PHONE_OTHER);
-    CHECK_STR(extra(&c, "Contact_AlternatePhone.AlternatePhoneType"), "Assistant");
+    CHECK_STR(contact_extra(&c, "Contact_AlternatePhone.AlternatePhoneType"), "Assistant");
 
     /* 1+AB+3CD: the EIM-style ROW_ID is kept byte for byte */
     CHECK_INT(rd_next(&r, &rec, &rej), CONN_RECORD);
@@ -1057,13 +1037,13 @@ TEST(siebel_eim_layout_maps_an_eim_contact_row)
     CHECK_INT(c.phones[1].type, PHONE_MOBILE);
     CHECK_STR(c.created, NULL);
     /* the interface row's columns and the organization stay in extra */
-    CHECK_STR(extra(&c, "ROW_ID"), "1+EIM+1");
-    CHECK_STR(extra(&c, "IF_ROW_BATCH_NUM"), "100");
-    CHECK_STR(extra(&c, "IF_ROW_STAT"), "EXPORTED");
-    CHECK_STR(extra(&c, "CON_BU"), "Default Organization");
-    CHECK_STR(extra(&c, "CON_BIRTH_DT"), "12-JUL-71");
-    CHECK_STR(extra(&c, "CREATED"), "07-MAR-19");
-    CHECK_STR(extra(&c, "LAST_UPD"), "08-MAR-19");
+    CHECK_STR(contact_extra(&c, "ROW_ID"), "1+EIM+1");
+    CHECK_STR(contact_extra(&c, "IF_ROW_BATCH_NUM"), "100");
+    CHECK_STR(contact_extra(&c, "IF_ROW_STAT"), "EXPORTED");
+    CHECK_STR(contact_extra(&c, "CON_BU"), "Default Organization");
+    CHECK_STR(contact_extra(&c, "CON_BIRTH_DT"), "12-JUL-71");
+    CHECK_STR(contact_extra(&c, "CREATED"), "07-MAR-19");
+    CHECK_STR(contact_extra(&c, "LAST_UPD"), "08-MAR-19");
     CHECK_INT(c.nextra, 7);
     rd_close(&r);
     arena_free(&a);

@@ -18,6 +18,7 @@
 #include "pipeline/config.h"
 #include "pipeline/contact.h"
 #include "tests/unit/reader.h"
+#include "tests/unit/mapped.h"
 #include "tests/unit/testlib.h"
 #include "transforms/mapping.h"
 
@@ -50,18 +51,6 @@ static void add_lines(struct buf *b, const char *tag, long line, long line_end)
         buf_printf(b, "%s%ld-%ld: ", tag, line, line_end);
 }
 
-static void add_value(struct buf *b, const char *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] == '\n')
-            buf_addstr(b, "\\n");
-        else if (v[i] == '\r')
-            buf_addstr(b, "\\r");
-        else
-            buf_addch(b, v[i]);
-    }
-}
-
 static void add_record(struct buf *b, const struct raw_record *rec)
 {
     add_lines(b, "", rec->line, rec->line_end);
@@ -70,7 +59,7 @@ static void add_record(struct buf *b, const struct raw_record *rec)
         if (!rec->values[i])
             continue;
         buf_printf(b, "%s%s=", first ? "" : "|", rec->names[i]);
-        add_value(b, rec->values[i], rec->lengths[i]);
+        reader_add_value(b, rec->values[i], rec->lengths[i], "");
         first = 0;
     }
     buf_addch(b, '\n');
@@ -120,51 +109,20 @@ static const char *field(const struct raw_record *rec, const char *name)
 }
 
 /* the reader and the vCard layout: records mapped one at a time */
-struct mapped {
-    struct reader r;
-    struct mapping *m;
-    struct arena a;
-    struct raw_record rec;
-    struct contact c;
-    char err[CM_ERRBUF];
-};
-
 static enum cm_status mp_open(struct mapped *x, const char *path)
 {
-    memset(x, 0, sizeof *x);
-    enum cm_status rc = mapping_load("schemas/vcard.json", &x->m, x->err);
-    if (rc)
-        return rc;
-    return rd_open(&x->r, path, NULL);
+    return mapped_open(x, &vcard_connector, "schemas/vcard.json", path);
 }
 
 /* the next record, mapped; CONN_REJECT also when mapping refuses it */
 static enum conn_next mp_next(struct mapped *x)
 {
-    struct reject rej;
-    enum conn_next n = rd_next(&x->r, &x->rec, &rej);
-    if (n != CONN_RECORD)
-        return n;
-    arena_reset(&x->a);
-    if (mapping_apply(x->m, "vcf", &x->rec, &x->a, &x->c, x->err) != CM_OK)
-        return CONN_REJECT;
-    return CONN_RECORD;
+    return mapped_next(x);
 }
 
 static void mp_close(struct mapped *x)
 {
-    rd_close(&x->r);
-    mapping_free(x->m);
-    arena_free(&x->a);
-}
-
-static const char *extra(const struct contact *c, const char *name)
-{
-    for (size_t i = 0; i < c->nextra; i++) {
-        if (strcmp(c->extra[i].name, name) == 0)
-            return c->extra[i].value;
-    }
-    return NULL;
+    mapped_close(x);
 }
 
 static char *tmp_path(const char *tag)
@@ -210,7 +168,7 @@ TEST(outlook_21_windows_1252_and_quoted_printable)
     CHECK_INT(c->nemails, 2);                          /* the PREF one first */
     CHECK_STR(c->emails[0], "juergen.mueller@baeckerei-mueller.example");
     CHECK_STR(c->emails[1], "j.mueller@privat.example");
-    CHECK_STR(extra(c, "EMAIL 1 TYPE"), "internet");
+    CHECK_STR(contact_extra(c, "EMAIL 1 TYPE"), "internet");
     CHECK_INT(c->nphones, 3);
     CHECK_INT(c->phones[0].type, PHONE_WORK);          /* TEL;WORK;VOICE */
     CHECK_STR(c->phones[0].number, "+49 30 1234567");
@@ -230,11 +188,11 @@ TEST(outlook_21_windows_1252_and_quoted_printable)
     CHECK(strncmp(c->source_key, "d:", 2) == 0);
     /* quoted-printable: =0D=0A, =80 is € in windows-1252, soft breaks ('=' at the line
      * end) joined whatever the next line starts with */
-    CHECK_STR(extra(c, "NOTE"), "Kunde seit 2009.\r\nZahlt € bar, bitte nicht vor 9 Uhr "
+    CHECK_STR(contact_extra(c, "NOTE"), "Kunde seit 2009.\r\nZahlt € bar, bitte nicht vor 9 Uhr "
                                 "anrufen.");
-    CHECK_STR(extra(c, "LABEL"), "Hauptstraße 5\r\n10115 Berlin\r\nDeutschland");
-    CHECK_STR(extra(c, "LABEL TYPE"), "work");
-    CHECK_STR(extra(c, "X-MS-OL-DEFAULT-POSTAL-ADDRESS"), "2");
+    CHECK_STR(contact_extra(c, "LABEL"), "Hauptstraße 5\r\n10115 Berlin\r\nDeutschland");
+    CHECK_STR(contact_extra(c, "LABEL TYPE"), "work");
+    CHECK_STR(contact_extra(c, "X-MS-OL-DEFAULT-POSTAL-ADDRESS"), "2");
 
     CHECK_INT(mp_next(&x), CONN_RECORD);
     CHECK_INT(x.rec.line, 21);
@@ -296,9 +254,9 @@ TEST(phone_21_latin1_quoted_printable_agent_and_lf)
     CHECK_STR(c->emails[0], "guenter@groesser.example");
     /* the unindented base64 photo and its blank line are read past; the embedded
      * card of AGENT is its value, not a card of its own */
-    CHECK_STR(extra(c, "AGENT"), "BEGIN:VCARD\nVERSION:2.1\nN:Hahn;Petra\n"
+    CHECK_STR(contact_extra(c, "AGENT"), "BEGIN:VCARD\nVERSION:2.1\nN:Hahn;Petra\n"
                                  "TEL;WORK:030 555 0111\nEND:VCARD");
-    CHECK_STR(extra(c, "NOTE"), "Assistentin: Petra Hahn\nGrüße");   /* UTF-8 QP */
+    CHECK_STR(contact_extra(c, "NOTE"), "Assistentin: Petra Hahn\nGrüße");   /* UTF-8 QP */
     CHECK_INT(mp_next(&x), CONN_EOF);
     mp_close(&x);
 }
@@ -319,31 +277,31 @@ TEST(apple_30_groups_labels_pref_and_folding)
     CHECK_INT(c->nemails, 2);                          /* type=pref first */
     CHECK_STR(c->emails[0], "ayse@celik.example");
     CHECK_STR(c->emails[1], "ayse.celik@mail.example");
-    CHECK_STR(extra(c, "EMAIL 1 TYPE"), "internet,work");
-    CHECK_STR(extra(c, "EMAIL 2 TYPE"), "internet,home");
+    CHECK_STR(contact_extra(c, "EMAIL 1 TYPE"), "internet,work");
+    CHECK_STR(contact_extra(c, "EMAIL 2 TYPE"), "internet,home");
     CHECK_INT(c->nphones, 3);
     CHECK_INT(c->phones[0].type, PHONE_MOBILE);
     CHECK_STR(c->phones[0].number, "+49 151 2345 6789");
     CHECK_INT(c->phones[1].type, PHONE_WORK);
     CHECK_INT(c->phones[2].type, PHONE_OTHER);         /* item1.TEL: no TYPE */
     CHECK_STR(c->phones[2].number, "+49 89 123 457");
-    CHECK_STR(extra(c, "TEL 3 LABEL"), "Other");       /* item1.X-ABLabel unwrapped */
+    CHECK_STR(contact_extra(c, "TEL 3 LABEL"), "Other");       /* item1.X-ABLabel unwrapped */
     CHECK_INT(c->naddresses, 1);
     CHECK_STR(c->addresses[0].type, "work");
     CHECK_STR(c->addresses[0].lines[0], "Leopoldstraße 12\nRückgebäude");   /* \n */
     CHECK_STR(c->addresses[0].city, "München");
     CHECK_STR(c->addresses[0].region, "Bayern");
-    CHECK_STR(extra(c, "URL 1"), "https://celik.example");
-    CHECK_STR(extra(c, "URL 1 LABEL"), "HomePage");
-    CHECK_STR(extra(c, "X-ABRELATEDNAMES LABEL"), "Kollege, Vertrieb");
-    CHECK_STR(extra(c, "X-ABADR"), "de");
+    CHECK_STR(contact_extra(c, "URL 1"), "https://celik.example");
+    CHECK_STR(contact_extra(c, "URL 1 LABEL"), "HomePage");
+    CHECK_STR(contact_extra(c, "X-ABRELATEDNAMES LABEL"), "Kollege, Vertrieb");
+    CHECK_STR(contact_extra(c, "X-ABADR"), "de");
     /* a folded line, cut inside the UTF-8 of "ä"; escapes \, \; \n */
-    CHECK_STR(extra(c, "NOTE"), "Trifft sich gern zum Kaffee, nicht vor 9.30 Uhr.\n"
+    CHECK_STR(contact_extra(c, "NOTE"), "Trifft sich gern zum Kaffee, nicht vor 9.30 Uhr.\n"
                                 "Lieblingskuchen: Käsekuchen mit Schmand; dazu schwarzen "
                                 "Tee.");
-    CHECK_STR(extra(c, "BDAY"), "1984-03-07");
-    CHECK_STR(extra(c, "PRODID"), NULL);               /* describes the file */
-    CHECK_STR(extra(c, "PHOTO"), NULL);                /* never held */
+    CHECK_STR(contact_extra(c, "BDAY"), "1984-03-07");
+    CHECK_STR(contact_extra(c, "PRODID"), NULL);               /* describes the file */
+    CHECK_STR(contact_extra(c, "PHOTO"), NULL);                /* never held */
     CHECK_INT(x.rec.line_end, 73);                     /* the folded photo read past */
     CHECK_INT(mp_next(&x), CONN_EOF);
     mp_close(&x);
@@ -366,9 +324,9 @@ TEST(google_30_types_escapes_and_categories)
     CHECK_INT(c->phones[1].type, PHONE_WORK);
     CHECK_STR(c->addresses[0].type, "home");
     CHECK_STR(c->addresses[0].city, "Hamburg");
-    CHECK_STR(extra(c, "URL 1"), "https://weiss.example/ben");   /* Google's "\:" */
-    CHECK_STR(extra(c, "URL 1 LABEL"), NULL);                    /* an empty label */
-    CHECK_STR(extra(c, "CATEGORIES"), "myContacts,Kunden");
+    CHECK_STR(contact_extra(c, "URL 1"), "https://weiss.example/ben");   /* Google's "\:" */
+    CHECK_STR(contact_extra(c, "URL 1 LABEL"), NULL);                    /* an empty label */
+    CHECK_STR(contact_extra(c, "CATEGORIES"), "myContacts,Kunden");
     mp_close(&x);
 }
 
@@ -389,7 +347,7 @@ TEST(v40_uid_pref_tel_uri_and_label_parameter)
     CHECK_STR(c->suffix, "PhD");
     CHECK_STR(c->company, "Nordlys AS");
     CHECK_STR(c->department, "Forskning");
-    CHECK_STR(extra(c, "ORG.3"), "Team 3");
+    CHECK_STR(contact_extra(c, "ORG.3"), "Team 3");
     CHECK_INT(c->nemails, 3);                          /* PREF=1, PREF=2, none */
     CHECK_STR(c->emails[0], "zoe@home.example");
     CHECK_STR(c->emails[1], "zoe@nordlys.example");
@@ -399,10 +357,10 @@ TEST(v40_uid_pref_tel_uri_and_label_parameter)
     CHECK_STR(c->phones[0].number, "+47-21-00-00-00 x123");   /* tel: URI, ;ext= */
     CHECK_INT(c->phones[1].type, PHONE_MOBILE);
     CHECK_STR(c->phones[1].number, "+47-900-00-000");
-    CHECK_STR(extra(c, "ADR 1 FORMATTED"), "Nordlys AS\nStortingsgata 4\n0158 Oslo");
+    CHECK_STR(contact_extra(c, "ADR 1 FORMATTED"), "Nordlys AS\nStortingsgata 4\n0158 Oslo");
     CHECK_STR(c->source_updated, "2024-05-02T09:14:03Z");
-    CHECK_STR(extra(c, "X-SOCIALPROFILE"), "https://example.social/@zoe");
-    CHECK_STR(extra(c, "X-SOCIALPROFILE TYPE"), "mastodon");
+    CHECK_STR(contact_extra(c, "X-SOCIALPROFILE"), "https://example.social/@zoe");
+    CHECK_STR(contact_extra(c, "X-SOCIALPROFILE TYPE"), "mastodon");
 
     CHECK_INT(mp_next(&x), CONN_RECORD);               /* FN only: split for the name */
     CHECK_STR(c->given_name, "Lee");

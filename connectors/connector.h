@@ -27,6 +27,8 @@ struct raw_record {
     long line, line_end;         /* first and last physical line, 1-based */
     const char *raw;             /* the record's bytes as read (for rejected_record), */
     size_t raw_len;              /*   possibly cut to a limit */
+    int deleted;                 /* the source reports this record deleted or archived
+                                    (web APIs): its fields may hold only the key */
 };
 
 struct reject {                  /* one unreadable record: rejected, counted, reported */
@@ -44,7 +46,7 @@ enum conn_next {
     CONN_ERROR                   /* the source cannot be read on: err says why */
 };
 
-#define CONNECTOR_VERSION 2
+#define CONNECTOR_VERSION 3
 
 struct connector {
     int version;                 /* CONNECTOR_VERSION the table was written for */
@@ -73,6 +75,21 @@ struct connector {
      * CSV header, DBF field descriptors); *n = 0 when not known up front (XML, vCard).
      * Used by layout detection. The array stays valid until xClose. */
     enum cm_status (*xFields)(void *state, const char *const **names, size_t *n);
+
+    /* ---- version 3: incremental sources (web APIs) ---- */
+
+    /* Called at most once, after xOpen and before the first xNext. bookmark: what
+     * xBookmark returned at the end of the last published run (NULL: none, or a full
+     * refresh was asked for). Set *delta = 1 when this read will deliver only what
+     * changed since the bookmark (records not delivered are then kept as they were, and
+     * only records flagged `deleted` are deleted); *delta = 0 when it delivers the whole
+     * source (records not delivered are marked deleted). NULL method: always whole. */
+    enum cm_status (*xSince)(void *state, const char *bookmark, int *delta, char *err);
+
+    /* After CONN_EOF: the bookmark the next run starts from (the newest modification
+     * time or change cursor seen; the old bookmark when nothing newer came), or NULL
+     * for none. Valid until xClose. Stored only when the run publishes. */
+    const char *(*xBookmark)(void *state);
 };
 
 extern const struct connector *const connector_registry[];

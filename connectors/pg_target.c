@@ -18,6 +18,7 @@ struct pg_target {
     int in_publish;              /* the publish transaction is open */
     struct copy_writer copy;
     int copy_open;
+    struct pg_target *reader;    /* a second session for pgt_replay_live, opened lazily */
 };
 
 /* ---- small helpers ----------------------------------------------------------- */
@@ -141,6 +142,7 @@ void pgt_close(struct pg_target *t)
     if (t->schema_ident)
         PQfreemem(t->schema_ident);
     PQfinish(t->conn);
+    pgt_close(t->reader);
     free(t);
 }
 
@@ -457,7 +459,9 @@ enum cm_status pgt_stage_begin(struct pg_target *t, const char *const *sources,
         " display_name text, given_name text, family_name text, company text,"
         " email text, phone text, city text, country text) ON COMMIT DROP;"
         "CREATE TEMP TABLE stage_cluster ("
-        " rec_no integer NOT NULL, cluster integer NOT NULL) ON COMMIT DROP",
+        " rec_no integer NOT NULL, cluster integer NOT NULL) ON COMMIT DROP;"
+        "CREATE TEMP TABLE stage_deleted ("
+        " source text NOT NULL, source_key text NOT NULL) ON COMMIT DROP",
         "staging", err);
     if (rc)
         return rc;
@@ -593,10 +597,13 @@ static const char SQL_DISAMBIGUATE[] =
     "   'n')"
     " FROM stage_dup d WHERE s.rec_no = d.rec_no";
 
-/* new / changed (or back from deleted) / unchanged */
+/* new / changed (or back from deleted) / unchanged; kept: not delivered by an
+ * incremental source, carried into the run from the target */
 static const char SQL_RECORD_COUNTS[] =
     "SELECT count(*) FILTER (WHERE state = 'n'), count(*) FILTER (WHERE state = 'c'),"
     "       count(*) FILTER (WHERE state = 'u') FROM stage_record";
+static const char SQL_KEPT_COUNT[] =
+    "SELECT count(*) FROM stage_record WHERE state = 'k'";
 
 /* Unchanged records: seen again in this run. */
 static const char SQL_SEEN_RECORDS[] =
@@ -618,10 +625,20 @@ static const char SQL_INSERT_RECORDS[] =
     " SELECT source, source_key, key_derived, content_hash, canonical, location, $1, $1, $1"
     " FROM stage_record WHERE state = 'n'";
 
+/* Sources read whole: what they no longer deliver is gone. */
 static const char SQL_MARK_DELETED[] =
     "UPDATE source_record r SET deleted_run = $1"
     " WHERE r.source = ANY ($2::text[]) AND r.deleted_run IS NULL"
     "   AND r.last_seen_run <> $1";
+
+/* Records an incremental source reported deleted (unless it also delivered them live
+ * in this run). */
+static const char SQL_SOURCE_DELETED[] =
+    "UPDATE source_record r SET deleted_run = $1"
+    " FROM (SELECT DISTINCT source, source_key FROM stage_deleted) d"
+    " WHERE r.source = d.source AND r.source_key = d.source_key AND r.deleted_run IS NULL"
+    "   AND NOT EXISTS (SELECT 1 FROM stage_record s"
+    "                   WHERE s.source = d.source AND s.source_key = d.source_key)";
 
 /* Each cluster inherits the customer id most of its records carried (ties: the
  * oldest id); an id claimed by several clusters (a split) stays with the largest;
@@ -720,14 +737,14 @@ static enum cm_status count_query(struct pg_target *t, const char *sql, int npar
 }
 
 enum cm_status pgt_publish(struct pg_target *t, long long run_id,
-                           const char *const *sources, size_t nsources,
+                           const char *const *whole, size_t nwhole,
                            int disambiguate_keys, struct publish_counts *out, char *err)
 {
     memset(out, 0, sizeof *out);
     char run[24];
     snprintf(run, sizeof run, "%lld", run_id);
     struct buf arr = BUF_INIT(0);
-    enum cm_status rc = sources_array(sources, nsources, &arr);
+    enum cm_status rc = sources_array(whole, nwhole, &arr);
     if (rc)
         return rc;
     const char *p1[] = { run };
@@ -745,6 +762,8 @@ enum cm_status pgt_publish(struct pg_target *t, long long run_id,
     if (!rc) rc = count_query(t, SQL_RECORD_COUNTS, 0, NULL, "publish: compare records",
                               &out->records_new, &out->records_changed,
                               &out->records_unchanged, err);
+    if (!rc) rc = count_query(t, SQL_KEPT_COUNT, 0, NULL, "publish: compare records",
+                              &out->records_kept, NULL, NULL, err);
     if (!rc) rc = exec_params(t, SQL_SEEN_RECORDS, 1, p1, "publish: source records",
                               NULL, err);
     if (!rc) rc = exec_params(t, SQL_CHANGED_RECORDS, 1, p1, "publish: source records",
@@ -754,6 +773,10 @@ enum cm_status pgt_publish(struct pg_target *t, long long run_id,
     if (!rc) rc = fault_point(t, "after_records", err);
     if (!rc) rc = count_query(t, SQL_MARK_DELETED, 2, p2, "publish: deleted records",
                               &out->records_deleted, NULL, NULL, err);
+    if (!rc) rc = count_query(t, SQL_SOURCE_DELETED, 1, p1, "publish: deleted records",
+                              &n, NULL, NULL, err);
+    out->records_deleted += n;
+    n = 0;
     if (!rc) rc = exec(t, SQL_ASSIGN, "publish: assign customer ids", err);
     if (!rc) rc = count_query(t, SQL_INSERT_CUSTOMERS, 1, p1, "publish: customers",
                               &out->customers_new, NULL, NULL, err);
@@ -777,20 +800,17 @@ enum cm_status pgt_publish(struct pg_target *t, long long run_id,
     return rc;
 }
 
-static enum cm_status copy_rejects(struct pg_target *t, FILE *rejects, char *err)
+/* COPY the text rows of a spill file into a table (sql: the COPY statement). */
+static enum cm_status copy_file(struct pg_target *t, const char *sql, FILE *rows, char *err)
 {
-    if (!rejects)
-        return CM_OK;
     struct copy_writer w;
-    enum cm_status rc = copy_begin(&w, t->conn, "COPY rejected_record "
-                                   "(run_id, seq, source, location, reason, raw) FROM STDIN",
-                                   err);
+    enum cm_status rc = copy_begin(&w, t->conn, sql, err);
     if (rc)
         return rc;
-    rewind(rejects);
+    rewind(rows);
     char chunk[65536];
     size_t got;
-    while (!rc && (got = fread(chunk, 1, sizeof chunk, rejects)) > 0) {
+    while (!rc && (got = fread(chunk, 1, sizeof chunk, rows)) > 0) {
         rc = buf_add(&w.chunk, chunk, got);
         if (!rc && w.chunk.len >= sizeof chunk * 4) {
             if (PQputCopyData(t->conn, w.chunk.data, (int)w.chunk.len) != 1)
@@ -798,7 +818,90 @@ static enum cm_status copy_rejects(struct pg_target *t, FILE *rejects, char *err
             buf_reset(&w.chunk);
         }
     }
-    return copy_finish(&w, rc ? "could not send the rejected records" : NULL, err);
+    return copy_finish(&w, rc ? "could not send a spill file" : NULL, err);
+}
+
+static enum cm_status copy_rejects(struct pg_target *t, FILE *rejects, char *err)
+{
+    if (!rejects)
+        return CM_OK;
+    return copy_file(t, "COPY rejected_record (run_id, seq, source, location, reason, raw)"
+                        " FROM STDIN", rejects, err);
+}
+
+enum cm_status pgt_stage_deleted(struct pg_target *t, FILE *rows, char *err)
+{
+    return copy_file(t, "COPY stage_deleted (source, source_key) FROM STDIN", rows, err);
+}
+
+/* ---- incremental sources ------------------------------------------------------- */
+
+enum cm_status pgt_sync_get(struct pg_target *t, const char *source, char *out, size_t cap,
+                            char *err)
+{
+    out[0] = '\0';
+    const char *p[] = { source };
+    PGresult *res = NULL;
+    enum cm_status rc = exec_params(t, "SELECT bookmark FROM sync_state WHERE source = $1",
+                                    1, p, "sync state", &res, err);
+    if (rc)
+        return rc;
+    if (PQntuples(res) == 1) {
+        const char *b = PQgetvalue(res, 0, 0);
+        if (strlen(b) >= cap)
+            rc = cm_fail(err, CM_ERR_LIMIT, "sync state: bookmark of %s longer than %zu bytes",
+                         source, cap - 1);
+        else
+            snprintf(out, cap, "%s", b);
+    }
+    PQclear(res);
+    return rc;
+}
+
+enum cm_status pgt_sync_set(struct pg_target *t, const char *source, const char *bookmark,
+                            int whole, long long run_id, char *err)
+{
+    char run[24];
+    snprintf(run, sizeof run, "%lld", run_id);
+    const char *p[] = { source, bookmark, run, whole ? "t" : "f" };
+    return exec_params(t,
+        "INSERT INTO sync_state AS s (source, bookmark, updated_run, full_run)"
+        " VALUES ($1, $2, $3, CASE WHEN $4::boolean THEN $3::bigint END)"
+        " ON CONFLICT (source) DO UPDATE SET bookmark = excluded.bookmark,"
+        "   updated_run = excluded.updated_run, updated_at = now(),"
+        "   full_run = coalesce(excluded.full_run, s.full_run)",
+        4, p, "sync state", NULL, err);
+}
+
+enum cm_status pgt_replay_live(struct pg_target *t, const char *source, pgt_record_fn *fn,
+                               void *ctx, char *err)
+{
+    if (!t->reader) {
+        enum cm_status rc = pgt_connect(t->schema, &t->reader, err);
+        if (rc)
+            return rc;
+    }
+    PGconn *conn = t->reader->conn;
+    const char *p[] = { source };
+    if (!PQsendQueryParams(conn,
+            "SELECT source_key, content_hash, location, canonical::text FROM source_record"
+            " WHERE source = $1 AND deleted_run IS NULL", 1, NULL, p, NULL, NULL, 0) ||
+        !PQsetSingleRowMode(conn))
+        return db_fail(t->reader, NULL, "carrying records forward", err);
+    enum cm_status rc = CM_OK;
+    PGresult *res;
+    while ((res = PQgetResult(conn)) != NULL) {
+        ExecStatusType st = PQresultStatus(res);
+        if (st == PGRES_SINGLE_TUPLE && !rc) {
+            rc = fn(ctx, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2),
+                    PQgetvalue(res, 0, 3), (size_t)PQgetlength(res, 0, 3), err);
+        } else if (st != PGRES_TUPLES_OK && st != PGRES_SINGLE_TUPLE && !rc) {
+            rc = cm_fail(err, CM_ERR_DB, "carrying records forward: %s",
+                         PQresultErrorMessage(res));
+        }
+        PQclear(res);
+    }
+    return rc;
 }
 
 enum cm_status pgt_run_finish(struct pg_target *t, long long run_id, int commit,

@@ -4,8 +4,9 @@
  *
  * A run goes:  pgt_connect -> pgt_lock -> pgt_migrate -> pgt_run_start
  *   -> pgt_stage_begin (loads the change-detection snapshot)
- *   -> pgt_stage_record ... -> pgt_stage_end
- *   -> pgt_stage_clusters -> pgt_publish -> pgt_run_finish(commit or not).
+ *   -> pgt_stage_record ... (pgt_replay_live for incremental sources) -> pgt_stage_end
+ *   -> pgt_stage_deleted -> pgt_stage_clusters -> pgt_publish -> pgt_sync_set
+ *   -> pgt_run_finish(commit or not).
  * Staging and publish happen in ONE transaction that pgt_run_finish commits, or
  * rolls back so the previous published state stays untouched; the run row and its
  * rejected records are then written in a transaction of their own. SQL values go
@@ -24,6 +25,7 @@ struct pg_target;
 
 struct publish_counts {
     long long records_new, records_changed, records_unchanged, records_deleted;
+    long long records_kept;      /* not delivered by an incremental source: kept as they were */
     long long keys_disambiguated;
     long long clusters;
     long long customers_new, customers_changed, customers_retired, customers_total;
@@ -54,18 +56,44 @@ enum cm_status pgt_run_start(struct pg_target *t, const char *config_path,
  * named (change detection), and start streaming records into staging. */
 enum cm_status pgt_stage_begin(struct pg_target *t, const char *const *sources,
                                size_t nsources, struct snapshot *snap, char *err);
-/* state: 'n', 'c', 'u' or 'd' from snapshot_classify; json may be NULL for 'u'. */
+/* state: 'n', 'c', 'u' or 'd' from snapshot_classify, json may be NULL for 'u'; or
+ * 'k' (kept): a record an incremental source did not deliver again, carried into the
+ * run from the target (json NULL). */
 enum cm_status pgt_stage_record(struct pg_target *t, uint32_t rec_no, char state,
                                 const struct contact *c, const char *json, size_t json_len,
                                 const char *content_hash, const char *location, char *err);
 enum cm_status pgt_stage_end(struct pg_target *t, char *err);
 enum cm_status pgt_stage_clusters(struct pg_target *t, struct resolver *r, char *err);
 
-/* Set-based upserts of source records, customers and crosswalk for the sources
- * named; records of those sources missing from this run are marked deleted. */
+/* Records an incremental source reported deleted: a spill file of COPY text rows
+ * "source\tsource_key\n". After pgt_stage_end, before pgt_publish. */
+enum cm_status pgt_stage_deleted(struct pg_target *t, FILE *rows, char *err);
+
+/* Set-based upserts of source records, customers and crosswalk. Records of the sources
+ * named in `whole` (read whole in this run) that this run did not deliver are marked
+ * deleted; so are the records staged by pgt_stage_deleted. */
 enum cm_status pgt_publish(struct pg_target *t, long long run_id,
-                           const char *const *sources, size_t nsources,
+                           const char *const *whole, size_t nwhole,
                            int disambiguate_keys, struct publish_counts *out, char *err);
+
+/* ---- incremental sources ---- */
+
+/* The bookmark stored for source (out gets "" when none). */
+enum cm_status pgt_sync_get(struct pg_target *t, const char *source, char *out, size_t cap,
+                            char *err);
+/* Store a source's bookmark inside the publish transaction (after pgt_publish): it is
+ * committed with the records or not at all. whole: the source was read whole. */
+enum cm_status pgt_sync_set(struct pg_target *t, const char *source, const char *bookmark,
+                            int whole, long long run_id, char *err);
+
+/* Each live record the target holds for source: key, content hash, location and
+ * canonical JSON. Read on a second session of its own, so it works while the publish
+ * transaction streams COPY; it sees what the last run published. */
+typedef enum cm_status pgt_record_fn(void *ctx, const char *key, const char *content_hash,
+                                     const char *location, const char *json, size_t len,
+                                     char *err);
+enum cm_status pgt_replay_live(struct pg_target *t, const char *source, pgt_record_fn *fn,
+                               void *ctx, char *err);
 
 /* End the run. commit: commit the publish transaction; else roll it back. Then
  * record status, summary (JSON text) and the rejects (a file of COPY text rows

@@ -2,7 +2,9 @@
  * one pass, no allocation per field, so extraction stays fast. */
 #include "pipeline/contact.h"
 
+#include <jansson.h>
 #include <string.h>
+#include "pipeline/arena.h"
 
 static const char *const phone_names[] = { "work", "mobile", "home", "fax", "other" };
 
@@ -167,4 +169,114 @@ enum cm_status contact_to_json(const struct contact *c, struct buf *out)
     }
     if (!rc) rc = buf_addstr(out, "}}");
     return rc;
+}
+
+/* ---- reading the JSON form back ------------------------------------------------ */
+
+static const char *take(struct arena *a, json_t *obj, const char *key, int *oom)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!json_is_string(v))
+        return NULL;
+    char *s = arena_strndup(a, json_string_value(v), json_string_length(v));
+    if (!s)
+        *oom = 1;
+    return s;
+}
+
+static void take_address(struct arena *a, json_t *o, struct contact_address *addr, int *oom)
+{
+    addr->type = take(a, o, "type", oom);
+    size_t i;
+    json_t *line;
+    json_array_foreach(json_object_get(o, "lines"), i, line) {
+        if (addr->nlines < CONTACT_MAX_LINES && json_is_string(line)) {
+            const char *s = arena_strndup(a, json_string_value(line), json_string_length(line));
+            if (!s)
+                *oom = 1;
+            addr->lines[addr->nlines++] = s;
+        }
+    }
+    addr->city = take(a, o, "city", oom);
+    addr->region = take(a, o, "region", oom);
+    addr->postal_code = take(a, o, "postal_code", oom);
+    addr->country = take(a, o, "country", oom);
+}
+
+enum cm_status contact_from_json(const char *json, size_t len, struct arena *arena,
+                                 struct contact *c, char *err)
+{
+    memset(c, 0, sizeof *c);
+    json_error_t jerr;
+    json_t *o = json_loadb(json, len, 0, &jerr);
+    if (!o)
+        return cm_fail(err, CM_ERR_INPUT, "canonical contact: %s", jerr.text);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return cm_fail(err, CM_ERR_INPUT, "canonical contact: not a JSON object");
+    }
+    int oom = 0;
+    c->source = take(arena, o, "source", &oom);
+    c->source_key = take(arena, o, "source_key", &oom);
+    c->source_key_derived = json_is_true(json_object_get(o, "source_key_derived"));
+    c->source_updated = take(arena, o, "source_updated", &oom);
+    c->prefix = take(arena, o, "prefix", &oom);
+    c->given_name = take(arena, o, "given_name", &oom);
+    c->middle_name = take(arena, o, "middle_name", &oom);
+    c->family_name = take(arena, o, "family_name", &oom);
+    c->suffix = take(arena, o, "suffix", &oom);
+    c->full_name = take(arena, o, "full_name", &oom);
+    c->company = take(arena, o, "company", &oom);
+    c->department = take(arena, o, "department", &oom);
+    c->title = take(arena, o, "title", &oom);
+    c->created = take(arena, o, "created", &oom);
+    c->status = take(arena, o, "status", &oom);
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(o, "emails"), i, v) {
+        if (c->nemails < CONTACT_MAX_EMAILS && json_is_string(v)) {
+            const char *s = arena_strndup(arena, json_string_value(v), json_string_length(v));
+            if (!s)
+                oom = 1;
+            c->emails[c->nemails++] = s;
+        }
+    }
+    json_array_foreach(json_object_get(o, "phones"), i, v) {
+        if (c->nphones >= CONTACT_MAX_PHONES)
+            break;
+        struct contact_phone *ph = &c->phones[c->nphones];
+        ph->number = take(arena, v, "number", &oom);
+        json_t *type = json_object_get(v, "type");
+        if (!json_is_string(type) || phone_type_parse(json_string_value(type), &ph->type))
+            ph->type = PHONE_OTHER;
+        if (ph->number)
+            c->nphones++;
+    }
+    json_array_foreach(json_object_get(o, "addresses"), i, v) {
+        if (c->naddresses < CONTACT_MAX_ADDRESSES && json_is_object(v))
+            take_address(arena, v, &c->addresses[c->naddresses++], &oom);
+    }
+    json_t *extra = json_object_get(o, "extra");
+    size_t n = json_is_object(extra) ? json_object_size(extra) : 0;
+    if (n) {
+        c->extra = arena_calloc(arena, n * sizeof *c->extra);
+        if (!c->extra)
+            oom = 1;
+        const char *key;
+        json_object_foreach(extra, key, v) {
+            if (!c->extra || !json_is_string(v))
+                continue;
+            struct contact_field *f = &c->extra[c->nextra++];
+            f->name = arena_strdup(arena, key);
+            f->value = arena_strndup(arena, json_string_value(v), json_string_length(v));
+            if (!f->name || !f->value)
+                oom = 1;
+        }
+    }
+    json_decref(o);
+    if (oom)
+        return cm_fail(err, CM_ERR_NOMEM, "canonical contact: out of memory");
+    if (!c->source_key)
+        return cm_fail(err, CM_ERR_INPUT, "canonical contact: no source_key");
+    return CM_OK;
 }

@@ -64,6 +64,16 @@ int phone_type_parse(const char *name, enum phone_type *out);   /* 0 ok, -1 unkn
  * phones, addresses, created, status, extra. Absent strings are null. */
 enum cm_status contact_to_json(const struct contact *c, struct buf *out);
 
+struct arena;
+
+/* The inverse of contact_to_json: fill c from a canonical JSON object (as stored in
+ * source_record.canonical), strings copied into arena. Used to carry a record an
+ * incremental source did not deliver again into the run. CM_ERR_INPUT (err says
+ * what) for text that is not a canonical contact; arrays past the CONTACT_MAX_* limits
+ * are cut. */
+enum cm_status contact_from_json(const char *json, size_t len, struct arena *arena,
+                                 struct contact *c, char *err);
+
 /* Append s as a JSON string literal (quotes included). Invalid UTF-8 is never
  * produced by crmerge's readers; control characters are escaped. */
 enum cm_status json_add_string(struct buf *out, const char *s, size_t len);

@@ -22,10 +22,20 @@ static enum cm_status open_source(const struct source *src, const struct connect
                                   struct mapping **map, void **state,
                                   struct source_stats *st, char *err)
 {
-    if (!src->layout)
+    const char *layout = src->layout, *cname = src->connector;
+    if (!layout && strcmp(cname, "http") == 0) {
+        /* a web-API preset is a layout file with an "api" section (schemas/README.md) */
+        enum cm_status rc = source_opt_string(src, "preset", NULL, &layout, err);
+        if (rc)
+            return rc;
+        if (!layout || strcmp(layout, "generic") == 0)
+            return cm_fail(err, CM_ERR_CONFIG, "%s.layout: missing: an http source needs "
+                           "a \"preset\" (hubspot, salesforce, pipedrive, dynamics) or, "
+                           "with \"preset\": \"generic\", a \"layout\"", src->where);
+    }
+    if (!layout)
         return cm_fail(err, CM_ERR_CONFIG, "%s.layout: missing (a layout name such as "
                        "\"act\", or the path of a layout file)", src->where);
-    const char *layout = src->layout, *cname = src->connector;
     int auto_layout = strcmp(layout, "auto") == 0, auto_conn = strcmp(cname, "auto") == 0;
     if (auto_conn && !auto_layout)
         return cm_fail(err, CM_ERR_CONFIG, "%s.connector: \"auto\" needs \"layout\": "
@@ -97,6 +107,13 @@ enum cm_status extract_probe(const struct source *src, struct source_stats *st, 
 enum cm_status extract_source(const struct source *src, const struct extract_sink *sink,
                               struct source_stats *st, char *err)
 {
+    return extract_source_since(src, NULL, sink, st, err);
+}
+
+enum cm_status extract_source_since(const struct source *src, const char *since,
+                                    const struct extract_sink *sink,
+                                    struct source_stats *st, char *err)
+{
     memset(st, 0, sizeof *st);
     const struct connector *conn;
     struct mapping *map = NULL;
@@ -104,6 +121,15 @@ enum cm_status extract_source(const struct source *src, const struct extract_sin
     enum cm_status rc = open_source(src, &conn, &map, &state, st, err);
     if (rc)
         return rc;
+    int incremental = conn->version >= 3 && conn->xSince && conn->xBookmark;
+    if (incremental) {
+        rc = conn->xSince(state, since, &st->delta, err);
+        if (rc) {
+            conn->xClose(state);
+            mapping_free(map);
+            return rc;
+        }
+    }
     describe(conn, state, st);
 
     struct arena arena = ARENA_INIT;
@@ -147,6 +173,14 @@ enum cm_status extract_source(const struct source *src, const struct extract_sin
             cm_fail(err, rc, "%s: %s", location, reason);
             break;
         }
+        if (rec.deleted) {
+            st->deleted++;
+            if (sink->on_deleted)
+                rc = sink->on_deleted(sink->ctx, src, c.source_key, location, err);
+            if (rc)
+                break;
+            continue;
+        }
         buf_reset(&json);
         rc = contact_to_json(&c, &json);
         if (rc) {
@@ -161,6 +195,14 @@ enum cm_status extract_source(const struct source *src, const struct extract_sin
     buf_free(&json);
     arena_free(&arena);
     describe(conn, state, st);          /* again: what was read, not only what was opened */
+    if (!rc && incremental) {
+        const char *b = conn->xBookmark(state);
+        if (b && strlen(b) >= sizeof st->bookmark)
+            rc = cm_fail(err, CM_ERR_LIMIT, "%s: bookmark longer than %zu bytes", src->name,
+                         sizeof st->bookmark - 1);
+        else if (b)
+            snprintf(st->bookmark, sizeof st->bookmark, "%s", b);
+    }
     conn->xClose(state);
     mapping_free(map);
     return rc;

@@ -15,6 +15,11 @@ struct source_stats {
     char description[CM_ERRBUF]; /* the connector's one-line description */
     char connector[64];          /* the connector and layout read with: "auto" resolved */
     char layout[256];
+    long long deleted;           /* records the source reported deleted (web APIs) */
+    int delta;                   /* 1: only changes since the bookmark were read */
+    char bookmark[2048];         /* where the next run starts ("" = none; see connector.h) */
+    int partial;                 /* set by the run: the source broke off, allow_partial */
+    char error[CM_ERRBUF];       /*   kept what was read; why it broke off */
 };
 
 struct extract_sink {
@@ -26,12 +31,23 @@ struct extract_sink {
     enum cm_status (*on_reject)(void *ctx, const struct source *src, const char *location,
                                 const char *reason, const char *raw, size_t raw_len,
                                 char *err);
+    /* A record the source reports deleted (its key, mapped as for a contact); may be
+     * NULL: such records are then only counted. */
+    enum cm_status (*on_deleted)(void *ctx, const struct source *src, const char *source_key,
+                                 const char *location, char *err);
 };
 
 /* Read src to its end. A sink error or a source that cannot be read on (missing
  * file, broken stream) stops it with that status; single bad records do not. */
 enum cm_status extract_source(const struct source *src, const struct extract_sink *sink,
                               struct source_stats *st, char *err);
+
+/* The same for an incremental source: since is the bookmark of the last published run
+ * (NULL: read everything). Afterwards st->delta and st->bookmark say what was read and
+ * where the next run starts. Connectors without incremental reads ignore since. */
+enum cm_status extract_source_since(const struct source *src, const char *since,
+                                    const struct extract_sink *sink,
+                                    struct source_stats *st, char *err);
 
 /* Open and close src without reading records: does it open, what will be read. */
 enum cm_status extract_probe(const struct source *src, struct source_stats *st, char *err);

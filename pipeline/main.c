@@ -78,6 +78,7 @@ struct common_opts {
     const char *config;
     const char *source;
     const char *layout;
+    int full;                    /* run --full */
 };
 
 static int parse_common(int argc, char **argv, struct common_opts *o, int allow_source,
@@ -87,6 +88,7 @@ static int parse_common(int argc, char **argv, struct common_opts *o, int allow_
         { "config", required_argument, NULL, 'c' },
         { "source", required_argument, NULL, 's' },
         { "layout", required_argument, NULL, 'l' },
+        { "full", no_argument, NULL, 'f' },
         { NULL, 0, NULL, 0 }
     };
     memset(o, 0, sizeof *o);
@@ -105,6 +107,11 @@ static int parse_common(int argc, char **argv, struct common_opts *o, int allow_
             if (!allow_layout)
                 goto bad;
             o->layout = optarg;
+            break;
+        case 'f':
+            if (strcmp(argv[0], "run") != 0)
+                goto bad;
+            o->full = 1;
             break;
         default:
             goto bad;
@@ -142,7 +149,8 @@ static int cmd_run(int argc, char **argv)
     if (code)
         return code;
     char err[CM_ERRBUF] = "";
-    enum cm_status rc = pipeline_run(cfg, stdout, err);
+    struct run_options ropt = { o.full };
+    enum cm_status rc = pipeline_run(cfg, &ropt, stdout, err);
     config_free(cfg);
     fflush(stdout);
     if (rc)
@@ -177,6 +185,15 @@ static enum cm_status print_reject(void *ctx, const struct source *src, const ch
     (void)raw_len;
     (void)err;
     fprintf(stderr, "rejected: %s: %s: %s\n", src->name, location, reason);
+    return CM_OK;
+}
+
+static enum cm_status print_deleted(void *ctx, const struct source *src, const char *key,
+                                    const char *location, char *err)
+{
+    (void)ctx;
+    (void)err;
+    fprintf(stderr, "deleted: %s: %s: key %s\n", src->name, location, key);
     return CM_OK;
 }
 
@@ -226,7 +243,7 @@ static int cmd_extract(int argc, char **argv)
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     struct extract_out x = { stdout };
-    struct extract_sink sink = { &x, print_contact, print_reject };
+    struct extract_sink sink = { &x, print_contact, print_reject, print_deleted };
     enum cm_status rc = CM_OK;
     for (size_t i = 0; !rc && i < cfg->nsources; i++) {
         const struct source *src = &cfg->sources[i];
@@ -235,8 +252,9 @@ static int cmd_extract(int argc, char **argv)
         struct source_stats st;
         rc = extract_source(src, &sink, &st, err);
         if (!rc)
-            fprintf(stderr, "extracted: %s: %lld records, %lld rejected (%s)\n", src->name,
-                    st.records, st.rejected, st.description);
+            fprintf(stderr, "extracted: %s: %lld records, %lld rejected%s (%s)\n", src->name,
+                    st.records, st.rejected, st.deleted ? ", some reported deleted" : "",
+                    st.description);
     }
     fflush(stdout);
     config_free(cfg);
@@ -358,11 +376,14 @@ static int cmd_detect(int argc, char **argv)
 /* ---- help, version -------------------------------------------------------------- */
 
 static const struct command commands[] = {
-    { "run", cmd_run, "crmerge run -c CONFIG",
+    { "run", cmd_run, "crmerge run -c CONFIG [--full]",
       "Extract every source, map, resolve and publish the customer view into PostgreSQL in\n"
       "one transaction. The connection comes from the environment (CRMERGE_DSN or PGHOST,\n"
       "PGPORT, PGUSER, PGDATABASE, PGPASSWORD...). Prints the run summary; the run, its\n"
       "summary and every rejected record are stored in the target schema.\n"
+      "Incremental sources (web APIs) read only what changed since the bookmark their last\n"
+      "published run stored in sync_state; --full reads every source whole (records no\n"
+      "longer delivered are then marked deleted) and stores new bookmarks.\n"
       "Exit codes: 0 ok, 2 usage, 3 config, 4 reject rate exceeded, 5 source failure,\n"
       "6 database failure, 7 another run holds the lock, 1 internal error." },
     { "check", cmd_check, "crmerge check -c CONFIG",

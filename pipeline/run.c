@@ -13,6 +13,7 @@
 #include <time.h>
 #include "connectors/pg_copy.h"
 #include "connectors/pg_target.h"
+#include "pipeline/arena.h"
 #include "pipeline/extract.h"
 #include "pipeline/hash.h"
 #include "pipeline/snapshot.h"
@@ -23,9 +24,12 @@ struct run_ctx {
     struct resolver *resolver;
     struct snapshot snapshot;    /* what the target holds: change detection */
     FILE *rejects;               /* COPY rows for rejected_record */
+    FILE *deleted;               /* COPY rows for stage_deleted */
     long long run_id;
     long long nrejects;
     struct buf row;              /* scratch for one reject row */
+    const struct source *carrying;   /* the source carry_record is replaying */
+    struct arena carry_arena;
 };
 
 static double now_seconds(void)
@@ -120,6 +124,67 @@ static enum cm_status on_reject(void *ctx, const struct source *src, const char 
     return CM_OK;
 }
 
+/* A record the source reported deleted: staged after extraction (pgt_stage_deleted). */
+static enum cm_status on_deleted(void *ctx, const struct source *src, const char *key,
+                                 const char *location, char *err)
+{
+    struct run_ctx *r = ctx;
+    char state;
+    enum cm_status rc = snapshot_classify(&r->snapshot, src->name, key, 0, &state);
+    struct buf *row = &r->row;
+    buf_reset(row);
+    if (!rc) rc = copy_escape(row, src->name, strlen(src->name));
+    if (!rc) rc = buf_addch(row, '\t');
+    if (!rc) rc = copy_escape(row, key, strlen(key));
+    if (!rc) rc = buf_addch(row, '\n');
+    if (rc)
+        return cm_fail(err, rc, "%s: cannot record the deleted record", location);
+    if (fwrite(row->data, 1, row->len, r->deleted) != row->len)
+        return cm_fail(err, CM_ERR_IO, "deleted-records spill file: write failed");
+    return CM_OK;
+}
+
+/* A live record of an incremental source that this run did not deliver: it is kept as
+ * the target has it, and takes part in resolution like any other ('k'). */
+static enum cm_status carry_record(void *ctx, const char *key, const char *content_hash,
+                                   const char *location, const char *json, size_t len,
+                                   char *err)
+{
+    struct run_ctx *r = ctx;
+    const char *source = r->carrying->name;
+    if (snapshot_seen(&r->snapshot, source, key))
+        return CM_OK;
+    arena_reset(&r->carry_arena);
+    struct contact c;
+    char jerr[CM_ERRBUF];
+    enum cm_status rc = contact_from_json(json, len, &r->carry_arena, &c, jerr);
+    if (rc)
+        return cm_fail(err, rc == CM_ERR_NOMEM ? rc : CM_ERR_DB,
+                       "source %s, key %s in the target: %s", source, key, jerr);
+    uint32_t rec_no;
+    rc = resolver_add(r->resolver, &c, &rec_no);
+    if (rc)
+        return cm_fail(err, rc, "%s: resolver: %s", location, cm_strerror(rc));
+    return pgt_stage_record(r->pg, rec_no, 'k', &c, NULL, 0, content_hash, location, err);
+}
+
+/* Write down a source that broke off under allow_partial: in the rejects (so it is
+ * seen where rejects are looked at), not counted as a rejected record. */
+static enum cm_status note_partial(struct run_ctx *r, const struct source *src,
+                                   const char *why, char *err)
+{
+    char reason[CM_ERRBUF + 96];
+    snprintf(reason, sizeof reason, "source broke off (allow_partial): records after this "
+             "point were not read and are kept as they were: %s", why);
+    return on_reject(r, src, src->name, reason, NULL, 0, err);
+}
+
+/* A source that could not be read (on): not the config, the database or memory. */
+static int source_broke(enum cm_status rc)
+{
+    return rc && rc != CM_ERR_CONFIG && rc != CM_ERR_DB && rc != CM_ERR_NOMEM;
+}
+
 struct totals {
     long long records, rejected;
     double t_extract, t_resolve, t_publish;
@@ -132,10 +197,18 @@ static json_t *summary_json(const struct config *cfg, const struct source_stats 
 {
     json_t *sources = json_array();
     for (size_t i = 0; i < nstats; i++) {
-        json_array_append_new(sources, json_pack("{s:s, s:s, s:I, s:I}",
+        json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:s}",
             "name", cfg->sources[i].name, "description", stats[i].description,
             "records", (json_int_t)stats[i].records,
-            "rejected", (json_int_t)stats[i].rejected));
+            "rejected", (json_int_t)stats[i].rejected,
+            "read", stats[i].partial ? "partial" : stats[i].delta ? "changes" : "whole");
+        if (stats[i].deleted)
+            json_object_set_new(o, "deleted", json_integer(stats[i].deleted));
+        if (stats[i].bookmark[0])
+            json_object_set_new(o, "bookmark", json_string(stats[i].bookmark));
+        if (stats[i].partial)
+            json_object_set_new(o, "error", json_string(stats[i].error));
+        json_array_append_new(sources, o);
     }
     long long read = tot->records + tot->rejected;
     json_t *s = json_pack("{s:s, s:o, s:I, s:I, s:f, s:f}",
@@ -145,14 +218,15 @@ static json_t *summary_json(const struct config *cfg, const struct source_stats 
         "reject_rate_max", cfg->reject_rate_max);
     if (pc) {
         json_object_update_new(s, json_pack(
-            "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
+            "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
             "records_new", (json_int_t)pc->records_new,
             "records_changed", (json_int_t)pc->records_changed,
             "records_unchanged", (json_int_t)pc->records_unchanged,
             "records_deleted", (json_int_t)pc->records_deleted,
+            "records_kept", (json_int_t)pc->records_kept,
             "keys_disambiguated", (json_int_t)pc->keys_disambiguated,
             "clusters", (json_int_t)pc->clusters,
-            "merged_records", (json_int_t)(tot->records - pc->clusters),
+            "merged_records", (json_int_t)(tot->records + pc->records_kept - pc->clusters),
             "customers_new", (json_int_t)pc->customers_new,
             "customers_changed", (json_int_t)pc->customers_changed,
             "customers_retired", (json_int_t)pc->customers_retired,
@@ -176,11 +250,20 @@ static void print_summary(FILE *out, long long run_id, const json_t *s)
     size_t i;
     json_t *src;
     json_array_foreach(json_object_get(s, "sources"), i, src) {
+        const char *what = json_string_value(json_object_get(src, "description"));
         fprintf(out, "  source %-12s %lld records, %lld rejected  (%s)\n",
                 json_string_value(json_object_get(src, "name")),
                 (long long)json_integer_value(json_object_get(src, "records")),
                 (long long)json_integer_value(json_object_get(src, "rejected")),
-                json_string_value(json_object_get(src, "description")));
+                what && *what ? what : "not opened");
+        const char *read = json_string_value(json_object_get(src, "read"));
+        if (strcmp(read, "changes") == 0)
+            fprintf(out, "    changes only, %lld reported deleted; next run from %s\n",
+                    (long long)json_integer_value(json_object_get(src, "deleted")),
+                    json_string_value(json_object_get(src, "bookmark")));
+        else if (strcmp(read, "partial") == 0)
+            fprintf(out, "    PARTIAL: %s\n",
+                    json_string_value(json_object_get(src, "error")));
     }
 #define I(key) ((long long)json_integer_value(json_object_get(s, key)))
     fprintf(out, "  records    %lld read, %lld rejected (%.2f%%, max %.2f%%)\n",
@@ -191,6 +274,9 @@ static void print_summary(FILE *out, long long run_id, const json_t *s)
         fprintf(out, "  changes    %lld new, %lld changed, %lld unchanged, %lld deleted\n",
                 I("records_new"), I("records_changed"), I("records_unchanged"),
                 I("records_deleted"));
+        if (I("records_kept"))
+            fprintf(out, "  kept       %lld records as they were: not delivered by an "
+                         "incremental or partial source in this run\n", I("records_kept"));
         fprintf(out, "  customers  %lld (%lld records merged into others); "
                      "%lld new, %lld changed, %lld retired; %lld in the view\n",
                 I("clusters"), I("merged_records"), I("customers_new"),
@@ -225,7 +311,8 @@ static enum cm_status finish(struct run_ctx *r, const struct config *cfg,
     return rc;
 }
 
-enum cm_status pipeline_run(const struct config *cfg, FILE *out, char *err)
+enum cm_status pipeline_run(const struct config *cfg, const struct run_options *opt,
+                            FILE *out, char *err)
 {
     struct run_ctx r;
     memset(&r, 0, sizeof r);
@@ -240,20 +327,31 @@ enum cm_status pipeline_run(const struct config *cfg, FILE *out, char *err)
     const char **names = calloc(cfg->nsources, sizeof *names);
     r.resolver = resolver_new();
     r.rejects = tmpfile();
+    r.deleted = tmpfile();
+    const char **whole = calloc(cfg->nsources, sizeof *whole);
+    char (*since)[sizeof stats->bookmark] = calloc(cfg->nsources, sizeof *since);
+    int *partial_ok = calloc(cfg->nsources, sizeof *partial_ok);
+    size_t nwhole = 0;
     enum cm_status rc = CM_OK;
-    if (!stats || !names || !r.resolver) {
+    if (!stats || !names || !r.resolver || !whole || !since || !partial_ok) {
         rc = cm_fail(err, CM_ERR_NOMEM, "out of memory");
         goto done;
     }
-    if (!r.rejects) {
-        rc = cm_fail(err, CM_ERR_IO, "cannot create the rejects spill file");
+    if (!r.rejects || !r.deleted) {
+        rc = cm_fail(err, CM_ERR_IO, "cannot create the spill files");
         goto done;
     }
+    for (size_t i = 0; !rc && i < cfg->nsources; i++)
+        rc = source_opt_bool(&cfg->sources[i], "allow_partial", 0, &partial_ok[i], err);
+    if (rc)
+        goto done;
 
     /* every source opens and its layout loads before the database is touched */
     for (size_t i = 0; i < cfg->nsources; i++) {
         char serr[CM_ERRBUF] = "";
         rc = extract_probe(&cfg->sources[i], &stats[i], serr);
+        if (partial_ok[i] && source_broke(rc))
+            rc = CM_OK;             /* fails again when read, and is kept as it was */
         if (rc) {
             rc = rc == CM_ERR_CONFIG ? CM_ERR_CONFIG : CM_ERR_INPUT;
             cm_fail(err, rc, "source %s failed: %s", cfg->sources[i].name, serr);
@@ -269,6 +367,8 @@ enum cm_status pipeline_run(const struct config *cfg, FILE *out, char *err)
         fprintf(out, "applied %d migration%s to schema \"%s\"\n", applied,
                 applied == 1 ? "" : "s", cfg->schema);
     if (!rc) rc = pgt_run_start(r.pg, cfg->path, &r.run_id, err);
+    for (size_t i = 0; !rc && !opt->full && i < cfg->nsources; i++)
+        rc = pgt_sync_get(r.pg, cfg->sources[i].name, since[i], sizeof since[i], err);
     if (rc)
         goto done;
 
@@ -277,15 +377,29 @@ enum cm_status pipeline_run(const struct config *cfg, FILE *out, char *err)
     for (size_t i = 0; i < cfg->nsources; i++)
         names[i] = cfg->sources[i].name;
     rc = pgt_stage_begin(r.pg, names, cfg->nsources, &r.snapshot, err);
-    struct extract_sink sink = { &r, on_contact, on_reject };
+    struct extract_sink sink = { &r, on_contact, on_reject, on_deleted };
     size_t nread = 0;
     for (size_t i = 0; !rc && i < cfg->nsources; i++) {
+        const struct source *src = &cfg->sources[i];
         char serr[CM_ERRBUF] = "";
-        rc = extract_source(&cfg->sources[i], &sink, &stats[i], serr);
+        rc = extract_source_since(src, since[i][0] ? since[i] : NULL, &sink, &stats[i], serr);
         nread = i + 1;
         tot.records += stats[i].records;
         tot.rejected += stats[i].rejected;
-        if (rc == CM_ERR_DB || rc == CM_ERR_NOMEM) {
+        if (partial_ok[i] && source_broke(rc)) {
+            /* keep what was read; the rest stays as the target has it (carried below) */
+            stats[i].partial = 1;
+            snprintf(stats[i].error, sizeof stats[i].error, "%s", serr);
+            rc = note_partial(&r, src, serr, err);
+        }
+        if (!rc && (stats[i].delta || stats[i].partial)) {
+            r.carrying = src;
+            rc = pgt_replay_live(r.pg, src->name, carry_record, &r, serr);
+            if (rc)
+                cm_fail(err, rc, "source %s: %s", src->name, serr);
+        } else if (!rc) {
+            whole[nwhole++] = src->name;
+        } else if (rc == CM_ERR_DB || rc == CM_ERR_NOMEM) {
             cm_fail(err, rc, "%s", serr);
         } else if (rc) {
             /* a source that cannot be read on fails the run; config errors stay so */
@@ -294,6 +408,7 @@ enum cm_status pipeline_run(const struct config *cfg, FILE *out, char *err)
         }
     }
     if (!rc) rc = pgt_stage_end(r.pg, err);
+    if (!rc) rc = pgt_stage_deleted(r.pg, r.deleted, err);
     tot.t_extract = now_seconds() - t0;
     if (rc) {
         finish(&r, cfg, stats, nread, &tot, NULL, 0, "failed", err, out, NULL);
@@ -316,8 +431,14 @@ enum cm_status pipeline_run(const struct config *cfg, FILE *out, char *err)
     rc = pgt_stage_clusters(r.pg, r.resolver, err);
     tot.t_resolve = now_seconds() - t0;
     t0 = now_seconds();
-    if (!rc) rc = pgt_publish(r.pg, r.run_id, names, cfg->nsources,
+    if (!rc) rc = pgt_publish(r.pg, r.run_id, whole, nwhole,
                                  resolver_duplicate_keys(r.resolver) > 0, &pc, err);
+    /* bookmarks commit with the records they cover; a partial read keeps the old one */
+    for (size_t i = 0; !rc && i < cfg->nsources; i++) {
+        if (stats[i].bookmark[0] && !stats[i].partial)
+            rc = pgt_sync_set(r.pg, cfg->sources[i].name, stats[i].bookmark,
+                              !stats[i].delta, r.run_id, err);
+    }
     tot.t_publish = now_seconds() - t0;
     if (rc) {
         finish(&r, cfg, stats, nread, &tot, NULL, 0, "failed", err, out, NULL);
@@ -328,6 +449,12 @@ enum cm_status pipeline_run(const struct config *cfg, FILE *out, char *err)
 done:
     if (r.rejects)
         fclose(r.rejects);
+    if (r.deleted)
+        fclose(r.deleted);
+    arena_free(&r.carry_arena);
+    free(whole);
+    free(since);
+    free(partial_ok);
     pgt_close(r.pg);
     resolver_free(r.resolver);
     snapshot_free(&r.snapshot);

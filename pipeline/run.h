@@ -7,9 +7,14 @@
 #include "pipeline/config.h"
 #include "pipeline/status.h"
 
+struct run_options {
+    int full;                    /* --full: ignore bookmarks, read every source whole */
+};
+
 /* Returns CM_OK, or the status that decides the exit code (CM_ERR_REJECTS,
  * CM_ERR_INPUT for a source failure, CM_ERR_DB, CM_ERR_BUSY, ...). The summary is
  * printed to out; err explains a failure. */
-enum cm_status pipeline_run(const struct config *cfg, FILE *out, char *err);
+enum cm_status pipeline_run(const struct config *cfg, const struct run_options *opt,
+                            FILE *out, char *err);
 
 #endif

@@ -65,6 +65,16 @@ enum cm_status snapshot_classify(struct snapshot *s, const char *source, const c
     return CM_OK;
 }
 
+int snapshot_seen(struct snapshot *s, const char *source, const char *key)
+{
+    struct buf *b = &s->scratch;
+    buf_reset(b);
+    if (buf_add(b, source, strlen(source) + 1) || buf_addstr(b, key))
+        return 0;
+    uint32_t e;
+    return keymap_find(&s->keys, b->data, b->len, &e) == 0 && (s->flags[e] & SNAP_SEEN) != 0;
+}
+
 void snapshot_free(struct snapshot *s)
 {
     keymap_free(&s->keys);

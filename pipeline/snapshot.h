@@ -36,6 +36,8 @@ enum cm_status snapshot_add(struct snapshot *s, const char *source, const char *
 /* Classify a record read in this run (see above); *state gets 'n', 'c', 'u' or 'd'. */
 enum cm_status snapshot_classify(struct snapshot *s, const char *source, const char *key,
                                  uint64_t hash, char *state);
+/* 1 when (source, key) came by in this run (classified, or reported deleted). */
+int snapshot_seen(struct snapshot *s, const char *source, const char *key);
 void snapshot_free(struct snapshot *s);
 
 #endif

@@ -925,7 +925,7 @@ static enum cm_status parse_layout(struct mapping *m, json_t *root, char *err)
                                         "key",
                                         "fields", "split_full_name", "emails", "phones",
                                         "addresses", "phone_types", "address_types",
-                                        "detect", NULL };
+                                        "detect", "api", NULL };
     if (!json_is_object(root))
         return cm_fail(err, CM_ERR_CONFIG, "a layout must be a JSON object");
     for (int f = 0; f < NFIELDS; f++)
@@ -940,6 +940,9 @@ static enum cm_status parse_layout(struct mapping *m, json_t *root, char *err)
     if (!rc) rc = parse_phones(m, root, err);
     if (!rc) rc = parse_addresses(m, root, err);
     if (!rc) rc = parse_detect(m, root, err);
+    /* "api": the web-API description of an http preset; connectors/http.c reads it */
+    if (!rc && json_object_get(root, "api") && !json_is_object(json_object_get(root, "api")))
+        rc = cm_fail(err, CM_ERR_CONFIG, "api: must be an object");
     if (rc)
         return rc;
     if (m->split_full_name && m->field_slot[F_FULL] < 0)

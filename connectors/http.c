@@ -91,7 +91,7 @@ struct hc {
 
     struct flat flat;
     char *raw;
-    char why[CM_ERRBUF];
+    char why[256];                   /* why flat_record refused a record */
     int failed;
     char fail_msg[CM_ERRBUF];
 };

@@ -201,7 +201,7 @@ static void redact(const char *url, const char *extra, char *out, size_t cap)
         return;
     const char *p = url;
     const char *sep = strstr(url, "://");
-    if (sep && sep > url && strcspn(url, "/?#") == (size_t)(sep - url)) {
+    if (sep && sep > url && strcspn(url, ":/?#") == (size_t)(sep - url)) {
         put(&o, url, (size_t)(sep + 3 - url));
         p = sep + 3;
         size_t alen = strcspn(p, "/?#");

@@ -127,21 +127,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
             plugin_route = "crm" in route
             if not self.matches(route, path, qdict, headers, plugin_route):
                 continue
-            with sc.lock:
+            with sc.lock:               # a use is taken here, given back on "not mine"
                 times = route.get("times")
                 if times is not None and sc.used[i] >= int(times):
                     continue
+                sc.used[i] += 1
             if plugin_route:
                 qflat = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
                 got = sc.plugin().handle(route, sc.dataset(route["dataset"]), self.command,
                                          path, qflat, headers, body, base)
                 if got is None:
+                    with sc.lock:
+                        sc.used[i] -= 1
                     continue
                 status, rheaders, rbody = got
             else:
                 status, rheaders, rbody = self.canned(route, headers, body)
-            with sc.lock:
-                sc.used[i] += 1
             self.send(route, int(status), rheaders or {}, rbody or b"")
             return
         self.send({}, sc.default_status, {"Content-Type": "application/json"},

@@ -58,6 +58,10 @@ struct http_options {
     size_t max_response_bytes;   /* default 64 MiB */
     int max_redirects;           /* default 5 */
     const char *user_agent;      /* default "crmerge/<version>" */
+    /* Test hook: called instead of sleeping for each wait between attempts (seconds,
+     * sleep_ctx). NULL (the default) = really sleep (nanosleep). */
+    void (*sleep_fn)(double seconds, void *ctx);
+    void *sleep_ctx;
 };
 
 /* Fill o with the defaults above. */

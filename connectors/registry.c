@@ -6,6 +6,7 @@
 extern const struct connector csv_connector;
 extern const struct connector dbf_connector;
 extern const struct connector goldmine_connector;
+extern const struct connector http_connector;
 extern const struct connector siebel_xml_connector;
 extern const struct connector vcard_connector;
 
@@ -13,6 +14,7 @@ const struct connector *const connector_registry[] = {
     &csv_connector,
     &dbf_connector,
     &goldmine_connector,
+    &http_connector,
     &siebel_xml_connector,
     &vcard_connector,
     NULL

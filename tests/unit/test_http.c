@@ -1,9 +1,20 @@
 /* test_http.c — the web-API connector: the API descriptions of the presets, request
- * building, timestamps, record flattening (connectors/http_api.c), and records mapped
- * through each preset's layout. */
+ * building, timestamps, record flattening (connectors/http_api.c), records mapped
+ * through each preset's layout, and the connector (connectors/http.c) over real
+ * loopback HTTP against tests/http/server.py with tests/http/crm_pages.py: every
+ * preset's paging, incremental reads and bookmarks, deleted markers, and the page
+ * faults (bad JSON, no record list, 404, 401).
+ *
+ * One server runs for the whole binary (fork/exec in a private temporary directory,
+ * stopped at the end, idle-exit as a backstop); cases tell their requests apart by a
+ * path prefix in base_url where they need the log. */
 #include <jansson.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "connectors/http_api.h"
 #include "pipeline/arena.h"
@@ -436,9 +447,473 @@ TEST(preset_layouts_map_real_records)
     free(c);
 }
 
+/* ---- the connector over loopback HTTP -------------------------------------------------- */
+
+extern const struct connector http_connector;
+
+static const char scenario[] =
+    "{\"routes\": [\n"
+    " {\"path\": \"/t401/crm/v3/objects/contacts\", \"crm\": \"hubspot\","
+    "  \"dataset\": \"contacts.json\", \"token\": \"the-right-token\"},\n"
+    " {\"path\": \"/t404/contacts\", \"crm\": \"link\", \"dataset\": \"contacts.json\","
+    "  \"fault_page\": 1, \"fault\": 404},\n"
+    " {\"path\": \"/trunc/contacts\", \"crm\": \"link\", \"dataset\": \"contacts.json\","
+    "  \"fault_page\": 2, \"fault\": \"truncated\"},\n"
+    " {\"path\": \"/norec/contacts\", \"crm\": \"link\", \"dataset\": \"contacts.json\","
+    "  \"fault_page\": 2, \"fault\": \"no_records\"},\n"
+    " {\"path\": \"/anchor/crm/v3/objects/contacts/search\", \"method\": \"POST\","
+    "  \"crm\": \"hubspot\", \"dataset\": \"contacts.json\", \"search_limit\": 4},\n"
+    " {\"crm\": \"hubspot\", \"dataset\": \"contacts.json\", \"token\": \"hs-token-1\"},\n"
+    " {\"crm\": \"salesforce\", \"dataset\": \"contacts.json\", \"token\": \"sf-token-2\"},\n"
+    " {\"crm\": \"pipedrive\", \"dataset\": \"contacts.json\", \"token\": \"pd-token-3\"},\n"
+    " {\"crm\": \"dynamics\", \"dataset\": \"contacts.json\", \"token\": \"dy-token-4\"},\n"
+    " {\"crm\": \"link\", \"dataset\": \"contacts.json\"}\n"
+    "], \"default_status\": 404}\n";
+
+static struct {
+    pid_t pid;
+    char dir[64];
+    char base[64];
+} srv;
+
+static void tmp_path(char *out, size_t n, const char *name)
+{
+    snprintf(out, n, "%s/%s", srv.dir, name);
+}
+
+static int copy_file(const char *from, const char *name)
+{
+    char path[128], chunk[4096];
+    tmp_path(path, sizeof path, name);
+    FILE *in = fopen(from, "rb"), *out = fopen(path, "wb");
+    size_t n;
+    int rc = in && out ? 0 : -1;
+    while (!rc && (n = fread(chunk, 1, sizeof chunk, in)) > 0)
+        rc = fwrite(chunk, 1, n, out) == n ? 0 : -1;
+    if (in)
+        fclose(in);
+    if (out && fclose(out))
+        rc = -1;
+    return rc;
+}
+
+static int server_start(void)
+{
+    strcpy(srv.dir, "/tmp/crmerge-httpc.XXXXXX");
+    if (!mkdtemp(srv.dir))
+        return -1;
+    char path[128], ports[128], log[128], errlog[128];
+    tmp_path(path, sizeof path, "scenario.json");
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(scenario, f) < 0 || fclose(f))
+        return -1;
+    if (copy_file("tests/fixtures/http/contacts.json", "contacts.json"))
+        return -1;
+    tmp_path(ports, sizeof ports, "port");
+    tmp_path(log, sizeof log, "log");
+    tmp_path(errlog, sizeof errlog, "server.err");
+    srv.pid = fork();
+    if (srv.pid < 0)
+        return -1;
+    if (srv.pid == 0) {
+        if (!freopen(errlog, "w", stderr) || !freopen("/dev/null", "r", stdin))
+            _exit(126);
+        execlp("python3", "python3", "tests/http/server.py", "--scenario", path,
+               "--port-file", ports, "--log", log, "--idle-exit", "30", (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 200; i++) {             /* the port file, 10 s at most */
+        int port = 0;
+        f = fopen(ports, "r");
+        if (f) {
+            int got = fscanf(f, "%d", &port);
+            fclose(f);
+            if (got == 1 && port > 0) {
+                snprintf(srv.base, sizeof srv.base, "http://127.0.0.1:%d", port);
+                return 0;
+            }
+        }
+        struct timespec ts = { 0, 50 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    return -1;
+}
+
+static void server_stop(void)
+{
+    static const char *const files[] = { "scenario.json", "contacts.json", "port", "log",
+                                         "server.err", NULL };
+    char path[128];
+    if (srv.pid > 0) {
+        kill(srv.pid, SIGTERM);
+        waitpid(srv.pid, NULL, 0);
+    }
+    if (tl_failed) {
+        tmp_path(path, sizeof path, "server.err");
+        FILE *f = fopen(path, "r");
+        char line[512];
+        while (f && fgets(line, sizeof line, f))
+            fprintf(stderr, "server: %s", line);
+        if (f)
+            fclose(f);
+    }
+    for (int i = 0; files[i]; i++) {
+        tmp_path(path, sizeof path, files[i]);
+        unlink(path);
+    }
+    rmdir(srv.dir);
+}
+
+/* the logged requests whose path starts with prefix, as a JSON array (caller decrefs) */
+static json_t *requests_to(const char *prefix)
+{
+    char log[128], line[16384];
+    tmp_path(log, sizeof log, "log");
+    json_t *all = json_array();
+    FILE *f = fopen(log, "r");
+    while (f && fgets(line, sizeof line, f)) {
+        json_t *e = json_loads(line, 0, NULL);
+        const char *p = json_string_value(json_object_get(e, "path"));
+        if (p && !strncmp(p, prefix, strlen(prefix)))
+            json_array_append(all, e);
+        json_decref(e);
+    }
+    if (f)
+        fclose(f);
+    return all;
+}
+
+/* One read of an http source, as extract does it, with what came out. */
+struct got {
+    enum cm_status open_rc;
+    int delta;
+    enum conn_next end;          /* CONN_EOF or CONN_ERROR */
+    char err[CM_ERRBUF];
+    char keys[1024];             /* mapped source keys, comma-separated, in order */
+    char deleted[256];           /* keys flagged deleted */
+    char first_email[128], first_phone[64], first_company[64];
+    char location[512];          /* of the first record */
+    char bookmark[64];           /* xBookmark, "(null)" for none */
+    char describe[CM_ERRBUF];
+    int records, rejects;
+};
+
+static void append(char *out, size_t cap, const char *s)
+{
+    size_t n = strlen(out);
+    snprintf(out + n, cap - n, "%s%s", n ? "," : "", s);
+}
+
+/* opts: the source object (JSON text) without name/connector; base_url is added as
+ * srv.base + prefix. */
+static void read_source(const char *opts, const char *prefix, const char *bookmark,
+                        struct got *g)
+{
+    memset(g, 0, sizeof *g);
+    json_t *o = json_loads(opts, 0, NULL);
+    char base[256];
+    snprintf(base, sizeof base, "%s%s", srv.base, prefix);
+    json_object_set_new(o, "base_url", json_string(base));
+    struct source src = { .name = "api", .connector = "http", .where = "sources[0]",
+                          .options = o };
+    src.layout = json_string_value(json_object_get(o, "layout"));
+    if (!src.layout)
+        src.layout = json_string_value(json_object_get(o, "preset"));
+    struct mapping *m = NULL;
+    void *st = NULL;
+    g->open_rc = mapping_load(src.layout, &m, g->err);
+    if (!g->open_rc)
+        g->open_rc = http_connector.xOpen(&src, &st, g->err);
+    if (!g->open_rc)
+        g->open_rc = http_connector.xSince(st, bookmark, &g->delta, g->err);
+    struct arena a = ARENA_INIT;
+    for (;;) {
+        if (g->open_rc)
+            break;
+        struct raw_record rec;
+        struct reject rej;
+        memset(&rec, 0, sizeof rec);
+        memset(&rej, 0, sizeof rej);
+        enum conn_next n = http_connector.xNext(st, &rec, &rej, g->err);
+        if (n == CONN_EOF || n == CONN_ERROR) {
+            g->end = n;
+            break;
+        }
+        if (n == CONN_REJECT) {
+            g->rejects++;
+            continue;
+        }
+        arena_reset(&a);
+        struct contact c;
+        memset(&c, 0, sizeof c);
+        char why[CM_ERRBUF];
+        if (mapping_apply(m, "api", &rec, &a, &c, why) != CM_OK) {
+            g->rejects++;
+            continue;
+        }
+        if (!g->records++) {
+            snprintf(g->first_email, sizeof g->first_email, "%s", c.nemails ? c.emails[0] : "");
+            snprintf(g->first_phone, sizeof g->first_phone, "%s",
+                     c.nphones ? c.phones[0].number : "");
+            snprintf(g->first_company, sizeof g->first_company, "%s",
+                     c.company ? c.company : "");
+            snprintf(g->location, sizeof g->location, "%s:%ld", rec.file, rec.line);
+        }
+        append(g->keys, sizeof g->keys, c.source_key);
+        if (rec.deleted)
+            append(g->deleted, sizeof g->deleted, c.source_key);
+    }
+    if (!g->open_rc) {
+        const char *b = g->end == CONN_EOF ? http_connector.xBookmark(st) : NULL;
+        snprintf(g->bookmark, sizeof g->bookmark, "%s", b ? b : "(null)");
+        struct buf d = BUF_INIT(0);
+        http_connector.xDescribe(st, &d);
+        snprintf(g->describe, sizeof g->describe, "%s", d.data ? d.data : "");
+        buf_free(&d);
+    }
+    arena_free(&a);
+    if (st)
+        http_connector.xClose(st);
+    mapping_free(m);
+    json_decref(o);
+}
+
+static const char *const all_ids = "1,2,3,4,5,6,7,8,9,10";
+
+TEST(hubspot_full_read_pages_and_deleted)
+{
+    struct got g;
+    read_source("{\"preset\": \"hubspot\", \"token_env\": \"T_HUBSPOT\", \"page_size\": 4}",
+                "", NULL, &g);
+    CHECK_INT(g.open_rc, CM_OK);
+    CHECK_STR(g.err, "");
+    CHECK_INT(g.end, CONN_EOF);
+    CHECK_INT(g.delta, 0);
+    CHECK_STR(g.keys, all_ids);
+    CHECK_STR(g.deleted, "4");
+    CHECK_STR(g.first_email, "ann.cole@cole.example");
+    CHECK_STR(g.first_phone, "+1 555 0101");
+    CHECK_STR(g.first_company, "Cole Ltd");
+    CHECK(strstr(g.location, "/crm/v3/objects/contacts?limit=4&archived=false&properties=...:1"));
+    CHECK_STR(g.bookmark, "1714907471000");            /* 2024-05-05T11:11:11Z, epoch ms */
+    CHECK(strstr(g.describe, "/crm/v3/objects/contacts (hubspot, cursor pagination, 3 pages, "
+                             "10 records, 1 deleted, full read)") != NULL);
+    CHECK(strstr(g.describe, "hs-token-1") == NULL);
+}
+
+TEST(hubspot_incremental_uses_search_from_the_bookmark)
+{
+    struct got g;
+    read_source("{\"preset\": \"hubspot\", \"token_env\": \"T_HUBSPOT\", \"page_size\": 2}",
+                "", "1714641243000", &g);
+    CHECK_STR(g.err, "");
+    CHECK_INT(g.delta, 1);
+    CHECK_STR(g.keys, "3,4,5,7,9");                    /* ascending lastmodifieddate */
+    CHECK_STR(g.deleted, "4");
+    CHECK_STR(g.bookmark, "1714907471000");
+    CHECK(strstr(g.describe, "POST ") == g.describe);
+    CHECK(strstr(g.describe, "incremental since 2024-05-02T09:14:03Z") != NULL);
+    json_t *reqs = requests_to("/crm/v3/objects/contacts/search");
+    CHECK_INT(json_array_size(reqs), 3);
+    json_t *body = json_loads(json_string_value(json_object_get(json_array_get(reqs, 1), "body")),
+                              0, NULL);
+    CHECK_STR(json_string_value(api_path_get(body, "filterGroups.1.filters.1.value")),
+              "1714641243000");
+    CHECK_STR(json_string_value(json_object_get(body, "after")), "2");
+    json_decref(body);
+    json_decref(reqs);
+
+    /* nothing changed since: no records, the bookmark stays */
+    read_source("{\"preset\": \"hubspot\", \"token_env\": \"T_HUBSPOT\"}", "",
+                "1717200000000", &g);
+    CHECK_STR(g.keys, "");
+    CHECK_INT(g.end, CONN_EOF);
+    CHECK_STR(g.bookmark, "1717200000000");
+}
+
+TEST(hubspot_search_reanchors_at_its_hit_limit)
+{
+    struct got g;
+    /* the server refuses after + limit > 4: past 4 hits the query starts again */
+    read_source("{\"preset\": \"hubspot\", \"page_size\": 2, \"api\": {\"incremental\": "
+                "{\"pagination\": {\"reanchor_after\": 4}}}}", "/anchor", "1714641243000", &g);
+    CHECK_STR(g.err, "");
+    CHECK_INT(g.end, CONN_EOF);
+    CHECK_STR(g.keys, "3,4,5,7,7,9");                  /* 7 again: >= overlaps */
+    CHECK_STR(g.bookmark, "1714907471000");
+    json_t *reqs = requests_to("/anchor/");
+    CHECK_INT(json_array_size(reqs), 3);
+    json_t *body = json_loads(json_string_value(json_object_get(json_array_get(reqs, 2), "body")),
+                              0, NULL);
+    CHECK_STR(json_string_value(api_path_get(body, "filterGroups.1.filters.1.value")),
+              "1714808710000");                        /* 2024-05-04T07:45:10Z, contact 7 */
+    CHECK(json_object_get(body, "after") == NULL);
+    json_decref(body);
+    json_decref(reqs);
+}
+
+TEST(salesforce_full_and_incremental)
+{
+    struct got g;
+    read_source("{\"preset\": \"salesforce\", \"token_env\": \"T_SALESFORCE\", "
+                "\"page_size\": 4}", "", NULL, &g);
+    CHECK_STR(g.err, "");
+    CHECK_STR(g.keys, all_ids);
+    CHECK_STR(g.deleted, "4");                         /* queryAll: IsDeleted */
+    CHECK_STR(g.first_company, "Cole Ltd");            /* Account.Name */
+    CHECK_STR(g.first_email, "ann.cole@cole.example");
+    CHECK_STR(g.bookmark, "2024-05-05T11:11:11Z");
+    CHECK(strstr(g.describe, "3 pages") != NULL);
+    read_source("{\"preset\": \"salesforce\", \"token_env\": \"T_SALESFORCE\", "
+                "\"page_size\": 2}", "", "2024-05-02T09:14:03Z", &g);
+    CHECK_STR(g.err, "");
+    CHECK_INT(g.delta, 1);
+    CHECK_STR(g.keys, "3,4,5,7,9");
+    CHECK_STR(g.bookmark, "2024-05-05T11:11:11Z");
+    json_t *reqs = requests_to("/services/data/v59.0/queryAll");
+    int found = 0;
+    for (size_t i = 0; i < json_array_size(reqs); i++) {
+        const char *q = json_string_value(json_object_get(json_array_get(reqs, i), "query"));
+        found |= q && strstr(q, "WHERE%20SystemModstamp%20%3E%3D%202024-05-02T09:14:03Z") != NULL;
+    }
+    CHECK(found);
+    json_decref(reqs);
+}
+
+TEST(pipedrive_offset_paging_and_client_filter)
+{
+    struct got g;
+    read_source("{\"preset\": \"pipedrive\", \"token_env\": \"T_PIPEDRIVE\", "
+                "\"page_size\": 4}", "", NULL, &g);
+    CHECK_STR(g.err, "");
+    CHECK_STR(g.keys, all_ids);
+    CHECK_STR(g.deleted, "4");                         /* active_flag: false */
+    CHECK_STR(g.first_email, "ann.cole@cole.example");
+    CHECK_STR(g.first_phone, "+1 555 0101");
+    CHECK_STR(g.bookmark, "2024-05-05 11:11:11");
+    CHECK(strstr(g.location, "/v1/persons?limit=4&start=0:1") != NULL);
+    CHECK(strstr(g.location, "pd-token-3") == NULL);   /* the api_token is redacted */
+    read_source("{\"preset\": \"pipedrive\", \"token_env\": \"T_PIPEDRIVE\", "
+                "\"page_size\": 4}", "", "2024-05-02 09:14:03", &g);
+    CHECK_INT(g.delta, 1);
+    CHECK_STR(g.keys, "3,4,5,7,9");
+    CHECK_STR(g.bookmark, "2024-05-05 11:11:11");
+    CHECK(strstr(g.describe, "(filtered here), 5 unchanged skipped") != NULL);
+}
+
+TEST(dynamics_next_link_filter_and_removed)
+{
+    struct got g;
+    read_source("{\"preset\": \"dynamics\", \"token_env\": \"T_DYNAMICS\", "
+                "\"page_size\": 4}", "", NULL, &g);
+    CHECK_STR(g.err, "");
+    CHECK_INT(g.records, 9);                           /* a full read leaves deleted rows out */
+    CHECK_STR(g.deleted, "");
+    CHECK_STR(g.first_company, "Cole Ltd");
+    CHECK_STR(g.bookmark, "2024-05-05T11:11:11Z");
+    CHECK(strstr(g.describe, "3 pages") != NULL);
+    json_t *reqs = requests_to("/api/data/v9.2/contacts");
+    const char *prefer = json_string_value(json_object_get(json_object_get(
+        json_array_get(reqs, 0), "headers"), "Prefer"));
+    CHECK(prefer && strstr(prefer, "odata.maxpagesize=4") != NULL);
+    json_decref(reqs);
+    read_source("{\"preset\": \"dynamics\", \"token_env\": \"T_DYNAMICS\", "
+                "\"page_size\": 2}", "", "2024-05-02T09:14:03Z", &g);
+    CHECK_STR(g.err, "");
+    CHECK_INT(g.records, 5);
+    CHECK_STR(g.deleted, "00000004-0000-4000-8000-000000000004");     /* "@removed" */
+    CHECK_STR(g.bookmark, "2024-05-05T11:11:11Z");
+}
+
+static const char generic[] =
+    "{\"preset\": \"generic\", \"layout\": \"tests/fixtures/http/generic_layout.json\","
+    " \"page_size\": 4, \"api\": {\"path\": \"/contacts\", \"query\": {\"per_page\": "
+    "\"{page_size}\"}, \"records\": \".\", \"pagination\": {\"style\": \"link_header\"},"
+    " \"incremental\": {\"field\": \"updated_at\", \"query\": {\"updated_since\": "
+    "\"{since}\"}}, \"deleted\": {\"field\": \"deleted\", \"equals\": true}}}";
+
+TEST(generic_link_header_api_from_config)
+{
+    struct got g;
+    read_source(generic, "", NULL, &g);
+    CHECK_STR(g.err, "");
+    CHECK_STR(g.keys, all_ids);
+    CHECK_STR(g.deleted, "4");
+    CHECK_STR(g.first_email, "ann.cole@cole.example");
+    CHECK(strstr(g.describe, "(generic, Link-header pagination, 3 pages, 10 records") != NULL);
+    read_source(generic, "", "2024-05-02T09:14:03Z", &g);
+    CHECK_STR(g.keys, "3,4,5,7,9");
+    CHECK_STR(g.bookmark, "2024-05-05T11:11:11Z");
+}
+
+TEST(broken_pages_fail_the_source)
+{
+    struct got g;
+    const char *opts = "{\"preset\": \"generic\", \"layout\": "
+                       "\"tests/fixtures/http/generic_layout.json\", \"page_size\": 4, "
+                       "\"api\": {\"path\": \"/contacts\", \"query\": {\"per_page\": "
+                       "\"{page_size}\"}, \"records\": \".\", \"pagination\": "
+                       "{\"style\": \"link_header\"}}}";
+    read_source(opts, "/trunc", NULL, &g);
+    CHECK_INT(g.end, CONN_ERROR);
+    CHECK_INT(g.records, 4);                           /* page 1 was delivered */
+    CHECK(strstr(g.err, "/trunc/contacts?per_page=4&page=2: page 2 is not valid JSON: line 1 "
+                        "column ") != NULL);
+    read_source(opts, "/norec", NULL, &g);
+    CHECK_INT(g.end, CONN_ERROR);
+    CHECK(strstr(g.err, "/norec/contacts?per_page=4&page=2: page 2 has no record list at "
+                        "\".\" (not a list)") != NULL);
+    read_source(opts, "/t404", NULL, &g);
+    CHECK_INT(g.end, CONN_ERROR);
+    CHECK(strstr(g.err, "HTTP 404 from ") == g.err);
+    CHECK(strstr(g.err, "/t404/contacts?per_page=4 (page 1): {\"status\": \"error\", "
+                        "\"message\": \"injected 404 on page 1\"") != NULL);
+}
+
+TEST(unauthorized_names_the_variable_not_the_token)
+{
+    struct got g;
+    read_source("{\"preset\": \"hubspot\", \"token_env\": \"T_WRONG\"}", "/t401", NULL, &g);
+    CHECK_INT(g.end, CONN_ERROR);
+    CHECK(strstr(g.err, "401 unauthorized from ") == g.err);
+    CHECK(strstr(g.err, ": check the token in $T_WRONG") != NULL);
+    CHECK(strstr(g.err, "wrong-secret-xyz") == NULL);
+    CHECK_INT(g.records, 0);
+}
+
+TEST(config_errors_name_the_key_or_variable)
+{
+    struct got g;
+    read_source("{\"preset\": \"hubspot\", \"token_env\": \"T_UNSET_VARIABLE\"}", "",
+                NULL, &g);
+    CHECK_INT(g.open_rc, CM_ERR_CONFIG);
+    CHECK_STR(g.err, "sources[0].token_env: the environment variable T_UNSET_VARIABLE is not "
+                     "set or empty");
+    read_source("{\"preset\": \"hubspot\", \"auth\": \"basic\", \"user_env\": "
+                "\"T_HUBSPOT\"}", "", NULL, &g);
+    CHECK_STR(g.err, "sources[0].password_env: missing (the environment variable holding the "
+                     "password)");
+    read_source("{\"preset\": \"hubspot\", \"page_size\": 500}", "", NULL, &g);
+    CHECK_STR(g.err, "sources[0].page_size: must be between 1 and 100, not 500");
+    read_source("{\"preset\": \"generic\", \"layout\": \"tests/fixtures/http/"
+                "generic_layout.json\"}", "", NULL, &g);
+    CHECK_STR(g.err, "sources[0].api: missing (the generic preset needs the API's description: "
+                     "path, records, pagination)");
+    read_source("{\"preset\": \"hubspot\", \"api\": {\"pagination\": {\"style\": "
+                "\"pages\"}}}", "", NULL, &g);
+    CHECK_STR(g.err, "sources[0].api.pagination.style: must be \"cursor\", \"next_url\", "
+                     "\"offset\", \"link_header\" or \"none\" (with preset hubspot)");
+}
+
 int main(void)
 {
     setenv("CRMERGE_SCHEMAS", "schemas", 1);
+    setenv("T_HUBSPOT", "hs-token-1", 1);
+    setenv("T_SALESFORCE", "sf-token-2", 1);
+    setenv("T_PIPEDRIVE", "pd-token-3", 1);
+    setenv("T_DYNAMICS", "dy-token-4", 1);
+    setenv("T_WRONG", "wrong-secret-xyz", 1);
+    unsetenv("T_UNSET_VARIABLE");
     RUN(timestamps_parse_every_api_form);
     RUN(timestamps_format_as_each_filter_wants);
     RUN(every_preset_loads);
@@ -453,5 +928,21 @@ int main(void)
     RUN(flatten_limits_reject_the_record);
     RUN(flatten_past_the_column_cap_starts_afresh);
     RUN(preset_layouts_map_real_records);
+    if (server_start() != 0) {
+        fprintf(stderr, "test_http: the loopback server did not start\n");
+        server_stop();
+        return 1;
+    }
+    RUN(hubspot_full_read_pages_and_deleted);
+    RUN(hubspot_incremental_uses_search_from_the_bookmark);
+    RUN(hubspot_search_reanchors_at_its_hit_limit);
+    RUN(salesforce_full_and_incremental);
+    RUN(pipedrive_offset_paging_and_client_filter);
+    RUN(dynamics_next_link_filter_and_removed);
+    RUN(generic_link_header_api_from_config);
+    RUN(broken_pages_fail_the_source);
+    RUN(unauthorized_names_the_variable_not_the_token);
+    RUN(config_errors_name_the_key_or_variable);
+    server_stop();
     return test_report();
 }

@@ -12,6 +12,12 @@
 #      .vcf and of a 40-field ACT!-style dBase table (tests/fixtures/dbf) of each size,
 #      contacts/s and peak RSS (median of BENCH_RUNS runs). BENCH_ONLY=readers runs
 #      only this part.
+#   4. the web-API connector (BENCH_ONLY=api): `crmerge extract` of 200 pages of 100
+#      HubSpot-shaped contacts from the loopback server (tests/http/server.py), contacts/s
+#      and the share of the time spent waiting on the server (the connector's own count)
+#      versus reading; the rest, records / (wall - waiting), is the parsing rate. Baseline
+#      in the same session: one curl process fetching the same 200 pages (the server's
+#      own speed, nothing parsed).
 #
 # BENCH_SIZES (default "100000 1000000"), BENCH_RUNS (default 3), BENCH_PORT (55990).
 # Files and results go to bench/out/ (results.md); the server lives in bench/out/pg
@@ -47,7 +53,7 @@ bench_extract() {
         "$(calc "$n / $wall")" "$(calc "$rss / 1024")" >>"$out/readers.md"
 }
 
-if [ "${BENCH_ONLY:-}" != readers ]; then
+if [ -z "${BENCH_ONLY:-}" ]; then
 for n in $sizes; do
     [ -s "$out/act_$n.csv" ] || build/bench/gen_act "$n" 42 >"$out/act_$n.csv" 2>/dev/null
 done
@@ -127,6 +133,7 @@ done
 } | tee "$out/results.md"
 fi
 
+if [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = readers ]; then
 echo "== other readers (crmerge extract; Siebel EAI XML, GoldMine three-table join, vCard, dBase; $runs runs, median)"
 { echo "| reader | contacts | wall | contacts/s | peak RSS |"; echo "|---|---:|---:|---:|---:|"; } >"$out/readers.md"
 for n in $sizes; do          # the baseline, in the same session: the ACT! CSV reader
@@ -150,3 +157,53 @@ for n in $sizes; do
     bench_extract act_dbf act_dbf "$out/act_$n.dbf" "$n"
 done
 cat "$out/readers.md"
+fi
+
+if [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = api ]; then
+echo "== web API (crmerge extract of 200 pages x 100 HubSpot contacts from the loopback server; $runs runs, median)"
+pages=200 per=100
+python3 - "$out/api_contacts.json" $((pages * per)) <<'PY'
+import json, sys, datetime
+t0 = datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc)
+json.dump([{"id": str(100000 + i), "first": "Ann%d" % i, "last": "Cole%d" % i,
+            "email": "ann%d@cole.example" % i, "phone": "+49 30 %07d" % i,
+            "company": "Cole %d GmbH" % (i % 97),
+            "updated": (t0 + datetime.timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "deleted": False} for i in range(int(sys.argv[2]))], open(sys.argv[1], "w"))
+PY
+echo '{ "routes": [ { "crm": "hubspot", "dataset": "api_contacts.json" } ] }' >"$out/api_scenario.json"
+# shellcheck source=../tests/http/lib.sh
+. tests/http/lib.sh
+http_start "$out/api_scenario.json" --max-requests 100000 --idle-exit 300 || exit 1
+cat >"$out/api.json" <<JSON
+{ "sources": [ { "name": "hubspot", "connector": "http", "preset": "hubspot",
+                 "base_url": "$HTTP_BASE", "auth": "none", "page_size": $per } ] }
+JSON
+urls=()
+for p in $(seq 0 $((pages - 1))); do
+    urls+=(-o /dev/null "$HTTP_BASE/crm/v3/objects/contacts?limit=$per&after=$((p * per))")
+done
+: >"$out/api.times"
+: >"$out/api_curl.times"
+for _ in $(seq "$runs"); do
+    /usr/bin/time -f '%e' -a -o "$out/api_curl.times" curl -sf "${urls[@]}"
+    /usr/bin/time -f '%e %U %M' -a -o "$out/api.times" \
+        ./crmerge extract -c "$out/api.json" >"$out/api.jsonl" 2>"$out/api.err"
+    grep -o '[0-9.]* s waiting' "$out/api.err" | awk '{print $1}' >>"$out/api.waiting"
+done
+http_stop || true
+n=$(wc -l <"$out/api.jsonl")
+wall=$(awk '{print $1}' "$out/api.times" | median)
+cpu=$(awk '{print $2}' "$out/api.times" | median)
+rss=$(awk '{print $3}' "$out/api.times" | median)
+wait_s=$(tail -n "$runs" "$out/api.waiting" | median)
+curl_s=$(median <"$out/api_curl.times")
+{
+    printf '| contacts | wall | contacts/s | waiting on the server | not waiting (wall - waiting) | contacts / not waiting | user cpu | contacts / user cpu | peak RSS | curl, same pages | crmerge / curl |\n'
+    printf '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+    printf '| %d | %.2f s | %.0f | %.2f s (%.0f%%) | %.2f s | %.0f/s | %.2f s | %.0f/s | %.1f MB | %.2f s | %.2fx |\n' \
+        "$n" "$wall" "$(calc "$n / $wall")" "$wait_s" "$(calc "100 * $wait_s / $wall")" \
+        "$(calc "$wall - $wait_s")" "$(calc "$n / ($wall - $wait_s)")" "$cpu" \
+        "$(calc "$n / $cpu")" "$(calc "$rss / 1024")" "$curl_s" "$(calc "$wall / $curl_s")"
+} | tee "$out/api.md"
+fi

@@ -80,6 +80,8 @@ struct hc {
     long pages;
     long long index;                 /* records met in the whole read */
     long long records, skipped, deleted, rejected;
+    double seconds_waiting;          /* in the network and backing off, all pages */
+    long retries;                    /* attempts beyond the first, all pages */
 
     /* the page */
     struct http_response resp;
@@ -654,6 +656,8 @@ static enum conn_next fetch(struct hc *h, char *err)
     http_response_init(&h->resp);
     rc = http_request(h->client, post ? "POST" : "GET", url.data, headers, body, post,
                       &h->resp, cerr);
+    h->seconds_waiting += h->resp.seconds_waiting;
+    h->retries += h->resp.attempts > 1 ? h->resp.attempts - 1 : 0;
     if (rc) {
         out = fail(h, err, "page %ld: %s", h->pages, cerr);
         goto done;
@@ -844,6 +848,10 @@ static enum cm_status hc_describe(void *state, struct buf *out)
                         h->records, h->records == 1 ? "" : "s");
     if (!rc && h->deleted)
         rc = buf_printf(out, ", %lld deleted", h->deleted);
+    if (!rc && h->pages)
+        rc = buf_printf(out, ", %.2f s waiting on the server", h->seconds_waiting);
+    if (!rc && h->retries)
+        rc = buf_printf(out, ", %ld retr%s", h->retries, h->retries == 1 ? "y" : "ies");
     if (!rc && h->delta) {
         char iso[64];
         api_ts_format(h->since_ms, API_TS_ISO, iso, sizeof iso);

@@ -132,6 +132,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if times is not None and sc.used[i] >= int(times):
                     continue
                 sc.used[i] += 1
+            if plugin_route and route.get("require_oauth") and not self.bearer_ok(headers):
+                self.send(route, 401, {"Content-Type": "application/json",
+                                       "WWW-Authenticate": 'Bearer error="invalid_token"'},
+                          json_bytes({"error": "invalid_token"}))
+                return
             if plugin_route:
                 qflat = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
                 got = sc.plugin().handle(route, sc.dataset(route["dataset"]), self.command,

@@ -18,3 +18,31 @@ sed -i "s|exports/|$ROOT/examples/exports/|" "$tmpdir/strict.json"
 check_exit "a rejected run is valgrind-clean (exit 4, no error 99)" 4 vg run -c "$tmpdir/strict.json"
 check "extract is valgrind-clean" vg extract -c examples/pipeline.json
 check "check is valgrind-clean" vg check -c examples/pipeline.json
+
+# a web-API source: a whole read, an incremental one (records carried forward from the
+# target on a second session, a deleted one), and one that breaks off under allow_partial
+. "$ROOT/tests/http/lib.sh"
+cp "$ROOT/tests/fixtures/http/contacts.json" "$tmpdir/contacts.json"
+cat >"$tmpdir/api.scenario.json" <<'JSON'
+{ "routes": [ { "crm": "hubspot", "dataset": "contacts.json", "token": "vg-token" } ] }
+JSON
+cat >"$tmpdir/broken.scenario.json" <<'JSON'
+{ "routes": [ { "crm": "hubspot", "dataset": "contacts.json", "token": "vg-token",
+                "fault_page": 2, "fault": "not_json" } ] }
+JSON
+api_config() {
+    cat >"$tmpdir/api.json" <<JSON
+{ "target": { "schema": "vg_api" }, "reject_rate_max": 1,
+  "sources": [ { "name": "hubspot", "connector": "http", "preset": "hubspot", "page_size": 4,
+                 "base_url": "$HTTP_BASE", "token_env": "VG_TOKEN", "allow_partial": true } ] }
+JSON
+}
+export VG_TOKEN=vg-token
+http_start "$tmpdir/api.scenario.json" || exit 1
+api_config
+check "an http source, whole read, is valgrind-clean" vg run -c "$tmpdir/api.json"
+check "an http source, incremental read, is valgrind-clean" vg run -c "$tmpdir/api.json"
+http_start "$tmpdir/broken.scenario.json" || exit 1
+api_config
+check_grep "an http source that breaks off (allow_partial) is valgrind-clean" PARTIAL \
+    vg run -c "$tmpdir/api.json" --full

@@ -848,10 +848,6 @@ static enum cm_status hc_describe(void *state, struct buf *out)
                         h->records, h->records == 1 ? "" : "s");
     if (!rc && h->deleted)
         rc = buf_printf(out, ", %lld deleted", h->deleted);
-    if (!rc && h->pages)
-        rc = buf_printf(out, ", %.2f s waiting on the server", h->seconds_waiting);
-    if (!rc && h->retries)
-        rc = buf_printf(out, ", %ld retr%s", h->retries, h->retries == 1 ? "y" : "ies");
     if (!rc && h->delta) {
         char iso[64];
         api_ts_format(h->since_ms, API_TS_ISO, iso, sizeof iso);
@@ -864,6 +860,10 @@ static enum cm_status hc_describe(void *state, struct buf *out)
     } else if (!rc && h->api.inc_field) {
         rc = buf_printf(out, ", full read");
     }
+    if (!rc && h->pages)
+        rc = buf_printf(out, ", %.2f s waiting on the server", h->seconds_waiting);
+    if (!rc && h->retries)
+        rc = buf_printf(out, ", %ld retr%s", h->retries, h->retries == 1 ? "y" : "ies");
     if (!rc)
         rc = buf_addch(out, ')');
     return rc;

@@ -173,7 +173,7 @@ static enum cm_status carry_record(void *ctx, const char *key, const char *conte
 static enum cm_status note_partial(struct run_ctx *r, const struct source *src,
                                    const char *why, char *err)
 {
-    char reason[CM_ERRBUF + 96];
+    char reason[CM_ERRBUF + 160];
     snprintf(reason, sizeof reason, "source broke off (allow_partial): records after this "
              "point were not read and are kept as they were: %s", why);
     return on_reject(r, src, src->name, reason, NULL, 0, err);

@@ -697,7 +697,8 @@ TEST(hubspot_full_read_pages_and_deleted)
     CHECK(strstr(g.location, "/crm/v3/objects/contacts?limit=4&archived=false&properties=...:1"));
     CHECK_STR(g.bookmark, "1714907471000");            /* 2024-05-05T11:11:11Z, epoch ms */
     CHECK(strstr(g.describe, "/crm/v3/objects/contacts (hubspot, cursor pagination, 3 pages, "
-                             "10 records, 1 deleted, full read)") != NULL);
+                             "10 records, 1 deleted, full read, ") != NULL);
+    CHECK(strstr(g.describe, " s waiting on the server)") != NULL);   /* no retries: none said */
     CHECK(strstr(g.describe, "hs-token-1") == NULL);
 }
 

@@ -316,7 +316,7 @@ static unsigned normalise(const char *raw, const char *cc, struct phone_norm *ou
         out->flags |= PHONE_POSSIBLE_ONLY;
         break;
     case PHONE_LIB_NO_COUNTRY:
-        out->flags |= PHONE_INVALID | (region ? 0 : PHONE_NO_COUNTRY);
+        out->flags |= PHONE_INVALID | PHONE_NO_COUNTRY;   /* none, or one unknown */
         break;
     default:
         out->flags |= PHONE_INVALID;

@@ -129,7 +129,7 @@ TEST(no_country)
         { "030/1234567",  "",   "", "", UNK, PHONE_INVALID | PHONE_NO_COUNTRY },
         { "030/1234567",  "Germany", "", "", UNK, PHONE_INVALID | PHONE_NO_COUNTRY },
         /* a code libphonenumber does not know is no country either */
-        { "030/1234567",  "XY", "", "", UNK, PHONE_INVALID },
+        { "030/1234567",  "XY", "", "", UNK, PHONE_INVALID | PHONE_NO_COUNTRY },
     };
     CHECK_CASES(cases);
 }

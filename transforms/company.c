@@ -165,8 +165,8 @@ static int word_is(const char *w, size_t n, const char *s)
     return strlen(s) == n && memcmp(w, s, n) == 0;
 }
 
-/* text_fold() into key said "empty": 1 if the segment does fold to something, so it was
- * key that could not grow (text.h reports both the same way). Only for empty segments. */
+/* text_fold() into a capped key said "empty": 1 if the segment does fold to something,
+ * so it was key that could not grow (text.h reports both the same way). */
 static int key_full(const char *s, size_t len, unsigned options)
 {
     struct buf tmp = BUF_INIT(0);
@@ -190,7 +190,7 @@ static unsigned fold_segments(const char *name, size_t len, unsigned options,
         unsigned f = text_fold(name + i, end - i, options, key);
         if (f & TEXT_INVALID_UTF8)
             return f;
-        if (f == TEXT_EMPTY && end > i && key_full(name + i, end - i, options))
+        if (f == TEXT_EMPTY && key->cap && end > i && key_full(name + i, end - i, options))
             return TEXT_EMPTY;
         flags |= f & (TEXT_REPAIRED | TEXT_TOO_LONG);
         if (key->len == before && before > start && key->data[before - 1] == ' ')

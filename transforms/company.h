@@ -21,7 +21,8 @@
  * the German, English, French, Benelux, Nordic, Italian, Spanish, Polish/Czech and
  * Commonwealth forms; company_forms() lists it.
  *
- * Nothing is allocated per call except the growth of key. */
+ * Nothing is allocated per call except the growth of key (and, for a key with a cap, a
+ * scratch fold of a segment that folds to nothing, to tell "---" from a full key). */
 #ifndef CM_COMPANY_H
 #define CM_COMPANY_H
 
@@ -43,9 +44,10 @@ struct company_norm {
 };
 
 /* Append the matching key of name[0..len) to key (NUL-terminated) and describe it in
- * *res. CM_OK, also for bad names (see res->flags: the key is then empty); CM_ERR_NOMEM
- * or CM_ERR_LIMIT when key cannot grow, key then as it was and res->flags
- * COMPANY_EMPTY. */
+ * *res. CM_OK, also for bad names (see res->flags: the key is then empty); CM_ERR_LIMIT
+ * (key's cap) or CM_ERR_NOMEM when key cannot grow, key then as it was, legal_form NULL
+ * and res->flags COMPANY_EMPTY (an allocation failure inside text_fold() shows as
+ * COMPANY_EMPTY with CM_OK, as text.h has it). "& Co" alone gives the key "and". */
 enum cm_status company_normalise(const char *name, size_t len, unsigned options,
                                  struct buf *key, struct company_norm *res);
 

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include <idn2.h>
+#include "transforms/text.h"
 
 #define LOCAL_MAX  64
 #define DOMAIN_MAX 255
@@ -26,42 +27,6 @@ static const char *const plus_tag_domains[] = {
     "protonmail.com", "proton.me", "fastmail.com",
     NULL
 };
-
-/* 1 if s[0..len) is valid UTF-8 (no overlongs, surrogates, > U+10FFFF).
- * (transforms/text.h will offer text_valid_utf8(); this one until it lands.) */
-static int utf8_valid(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned char b = s[i];
-        size_t n;
-        uint32_t cp;
-        if (b < 0x80) {
-            i++;
-            continue;
-        } else if (b >= 0xC2 && b <= 0xDF) {
-            n = 1, cp = b & 0x1F;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            n = 2, cp = b & 0x0F;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            n = 3, cp = b & 0x07;
-        } else {
-            return 0;
-        }
-        if (len - i <= n)
-            return 0;
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = cp << 6 | (s[i + k] & 0x3F);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += n + 1;
-    }
-    return 1;
-}
 
 static int is_space(char ch)
 {
@@ -143,7 +108,7 @@ unsigned email_normalise(const char *raw, unsigned options, struct buf *out)
     if (!raw)
         raw = "";
     size_t len = strlen(raw);
-    if (len > EMAIL_MAX_RAW || !utf8_valid((const unsigned char *)raw, len))
+    if (len > EMAIL_MAX_RAW || !text_valid_utf8(raw, len))
         return EMAIL_INVALID;
     const char *s = raw;
     trim(&s, &len);

@@ -8,6 +8,7 @@
 
 #include "pipeline/hash.h"
 #include "transforms/phone_lib.h"
+#include "transforms/text.h"
 
 /* ---- the cache ------------------------------------------------------------------ */
 
@@ -100,41 +101,6 @@ static void cache_put(struct phone_cache *c, uint32_t *slot, uint64_t h, const c
 }
 
 /* ---- text helpers ----------------------------------------------------------------- */
-
-/* 1 if s[0..len) is valid UTF-8 (no overlongs, surrogates, > U+10FFFF). */
-static int utf8_valid(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned char b = s[i];
-        size_t n;
-        uint32_t cp;
-        if (b < 0x80) {
-            i++;
-            continue;
-        } else if (b >= 0xC2 && b <= 0xDF) {
-            n = 1, cp = b & 0x1F;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            n = 2, cp = b & 0x0F;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            n = 3, cp = b & 0x07;
-        } else {
-            return 0;
-        }
-        if (len - i <= n)
-            return 0;
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = cp << 6 | (s[i + k] & 0x3F);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += n + 1;
-    }
-    return 1;
-}
 
 static int is_space(char ch)
 {
@@ -273,7 +239,7 @@ static unsigned normalise(const char *raw, const char *cc, struct phone_norm *ou
         return out->flags = PHONE_EMPTY;
     if (len > PHONE_MAX_RAW)
         return out->flags = PHONE_INVALID | PHONE_TOO_LONG;
-    if (!utf8_valid((const unsigned char *)raw, len))
+    if (!text_valid_utf8(raw, len))
         return out->flags = PHONE_INVALID;
     if (excel_scientific(raw, len))
         return out->flags = PHONE_INVALID | PHONE_EXCEL_MANGLED;

@@ -26,6 +26,7 @@ LIB_SRC  := $(filter-out pipeline/main.c,$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(O)/tests/%)
+TEST_HDR := $(wildcard tests/unit/*.h)
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
 
@@ -45,7 +46,7 @@ $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
-$(O)/tests/%: tests/unit/%.c $(O)/libcrmerge.a tests/unit/testlib.h
+$(O)/tests/%: tests/unit/%.c $(O)/libcrmerge.a $(TEST_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -o $@ $< $(O)/libcrmerge.a $(LDLIBS)
 

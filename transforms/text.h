@@ -21,7 +21,21 @@
  * TEXT_TOO_LONG. An empty result (no letters or digits) is flagged TEXT_EMPTY.
  *
  * The result is appended to out (NUL-terminated). Scripts without case or marks (CJK,
- * Arabic, ...) pass through NFKC unchanged. */
+ * Arabic, ...) pass through NFKC unchanged.
+ *
+ * Details (transforms/text.c):
+ *   - "marks" in 4. are those on Latin, Greek and Cyrillic (and IPA, Armenian) letters;
+ *     marks on other scripts (Devanagari vowel signs, Japanese dakuten, Arabic harakat)
+ *     are part of the letter and kept, recomposed (NFC);
+ *   - the whole input is validated, then cut; mojibake repair runs on the cut text and
+ *     is repeated for text encoded twice ("MÃƒÂ¼ller" -> "Müller");
+ *   - default-ignorable code points (soft hyphen, zero-width joiners) are removed, not
+ *     turned into spaces; control characters (NUL too) are white space; the spacing
+ *     modifiers U+02B9..U+02FF (ʼ ʻ) are punctuation;
+ *   - TEXT_EMPTY means no letter or digit: the result is then empty even with
+ *     TEXT_KEEP_PUNCT ("---" -> ""); invalid UTF-8 sets TEXT_INVALID_UTF8 | TEXT_EMPTY;
+ *   - pure-ASCII input takes a fast path without utf8proc; no call allocates except
+ *     out's growth and inputs whose decomposition exceeds 2048 code points. */
 #ifndef CM_TEXT_H
 #define CM_TEXT_H
 

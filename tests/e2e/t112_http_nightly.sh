@@ -146,7 +146,10 @@ check_eq "the list endpoint was read, not the search" \
 check_eq "sync_state records the full read" \
     "$(psql_q "SELECT full_run = updated_run FROM crm.sync_state WHERE source = 'hubspot'")" t
 
-# ---- extract works for an API source like for files -------------------------------------
+# ---- check and extract work for an API source like for files ----------------------------
+check_grep "crmerge check reads the API and names connector and preset layout" \
+    'source hubspot: http connector, layout hubspot: GET .*251 records' \
+    "$CRMERGE" check -c "$tmpdir/web.json"
 check "crmerge extract --source hubspot" "$CRMERGE" extract -c "$tmpdir/web.json" --source hubspot
 check_eq "... prints the 251 contacts as JSON Lines" \
     "$(grep -c '^{"source":"hubspot"' "$tmpdir/last.out")" 251

@@ -5,20 +5,16 @@
  * preset's paging, incremental reads and bookmarks, deleted markers, and the page
  * faults (bad JSON, no record list, 404, 401).
  *
- * One server runs for the whole binary (fork/exec in a private temporary directory,
- * stopped at the end, idle-exit as a backstop); cases tell their requests apart by a
- * path prefix in base_url where they need the log. */
+ * One server runs for the whole binary (tests/unit/loopback.h); cases tell their
+ * requests apart by a path prefix in base_url where they need the log. */
 #include <jansson.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "connectors/http_api.h"
 #include "pipeline/arena.h"
 #include "pipeline/config.h"
+#include "tests/unit/loopback.h"
 #include "tests/unit/testlib.h"
 #include "transforms/mapping.h"
 
@@ -470,22 +466,16 @@ static const char scenario[] =
     " {\"crm\": \"link\", \"dataset\": \"contacts.json\"}\n"
     "], \"default_status\": 404}\n";
 
-static struct {
-    pid_t pid;
-    char dir[64];
-    char base[64];
-} srv;
+static struct loopback lb;
 
-static void tmp_path(char *out, size_t n, const char *name)
-{
-    snprintf(out, n, "%s/%s", srv.dir, name);
-}
-
-static int copy_file(const char *from, const char *name)
+/* the server, with the dataset its routes page through */
+static int server_start(void)
 {
     char path[128], chunk[4096];
-    tmp_path(path, sizeof path, name);
-    FILE *in = fopen(from, "rb"), *out = fopen(path, "wb");
+    if (loopback_start(&lb, scenario))
+        return -1;
+    loopback_path(&lb, "contacts.json", path, sizeof path);
+    FILE *in = fopen("tests/fixtures/http/contacts.json", "rb"), *out = fopen(path, "wb");
     size_t n;
     int rc = in && out ? 0 : -1;
     while (!rc && (n = fread(chunk, 1, sizeof chunk, in)) > 0)
@@ -495,92 +485,6 @@ static int copy_file(const char *from, const char *name)
     if (out && fclose(out))
         rc = -1;
     return rc;
-}
-
-static int server_start(void)
-{
-    strcpy(srv.dir, "/tmp/crmerge-httpc.XXXXXX");
-    if (!mkdtemp(srv.dir))
-        return -1;
-    char path[128], ports[128], log[128], errlog[128];
-    tmp_path(path, sizeof path, "scenario.json");
-    FILE *f = fopen(path, "w");
-    if (!f || fputs(scenario, f) < 0 || fclose(f))
-        return -1;
-    if (copy_file("tests/fixtures/http/contacts.json", "contacts.json"))
-        return -1;
-    tmp_path(ports, sizeof ports, "port");
-    tmp_path(log, sizeof log, "log");
-    tmp_path(errlog, sizeof errlog, "server.err");
-    srv.pid = fork();
-    if (srv.pid < 0)
-        return -1;
-    if (srv.pid == 0) {
-        if (!freopen(errlog, "w", stderr) || !freopen("/dev/null", "r", stdin))
-            _exit(126);
-        execlp("python3", "python3", "tests/http/server.py", "--scenario", path,
-               "--port-file", ports, "--log", log, "--idle-exit", "30", (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 200; i++) {             /* the port file, 10 s at most */
-        int port = 0;
-        f = fopen(ports, "r");
-        if (f) {
-            int got = fscanf(f, "%d", &port);
-            fclose(f);
-            if (got == 1 && port > 0) {
-                snprintf(srv.base, sizeof srv.base, "http://127.0.0.1:%d", port);
-                return 0;
-            }
-        }
-        struct timespec ts = { 0, 50 * 1000 * 1000 };
-        nanosleep(&ts, NULL);
-    }
-    return -1;
-}
-
-static void server_stop(void)
-{
-    static const char *const files[] = { "scenario.json", "contacts.json", "port", "log",
-                                         "server.err", NULL };
-    char path[128];
-    if (srv.pid > 0) {
-        kill(srv.pid, SIGTERM);
-        waitpid(srv.pid, NULL, 0);
-    }
-    if (tl_failed) {
-        tmp_path(path, sizeof path, "server.err");
-        FILE *f = fopen(path, "r");
-        char line[512];
-        while (f && fgets(line, sizeof line, f))
-            fprintf(stderr, "server: %s", line);
-        if (f)
-            fclose(f);
-    }
-    for (int i = 0; files[i]; i++) {
-        tmp_path(path, sizeof path, files[i]);
-        unlink(path);
-    }
-    rmdir(srv.dir);
-}
-
-/* the logged requests whose path starts with prefix, as a JSON array (caller decrefs) */
-static json_t *requests_to(const char *prefix)
-{
-    char log[128], line[16384];
-    tmp_path(log, sizeof log, "log");
-    json_t *all = json_array();
-    FILE *f = fopen(log, "r");
-    while (f && fgets(line, sizeof line, f)) {
-        json_t *e = json_loads(line, 0, NULL);
-        const char *p = json_string_value(json_object_get(e, "path"));
-        if (p && !strncmp(p, prefix, strlen(prefix)))
-            json_array_append(all, e);
-        json_decref(e);
-    }
-    if (f)
-        fclose(f);
-    return all;
 }
 
 /* One read of an http source, as extract does it, with what came out. */
@@ -605,14 +509,14 @@ static void append(char *out, size_t cap, const char *s)
 }
 
 /* opts: the source object (JSON text) without name/connector; base_url is added as
- * srv.base + prefix. */
+ * lb.base + prefix. */
 static void read_source(const char *opts, const char *prefix, const char *bookmark,
                         struct got *g)
 {
     memset(g, 0, sizeof *g);
     json_t *o = json_loads(opts, 0, NULL);
     char base[256];
-    snprintf(base, sizeof base, "%s%s", srv.base, prefix);
+    snprintf(base, sizeof base, "%s%s", lb.base, prefix);
     json_object_set_new(o, "base_url", json_string(base));
     struct source src = { .name = "api", .connector = "http", .where = "sources[0]",
                           .options = o };
@@ -714,7 +618,7 @@ TEST(hubspot_incremental_uses_search_from_the_bookmark)
     CHECK_STR(g.bookmark, "1714907471000");
     CHECK(strstr(g.describe, "POST ") == g.describe);
     CHECK(strstr(g.describe, "incremental since 2024-05-02T09:14:03Z") != NULL);
-    json_t *reqs = requests_to("/crm/v3/objects/contacts/search");
+    json_t *reqs = loopback_requests(&lb, "/crm/v3/objects/contacts/search*");
     CHECK_INT(json_array_size(reqs), 3);
     json_t *body = json_loads(json_string_value(json_object_get(json_array_get(reqs, 1), "body")),
                               0, NULL);
@@ -742,7 +646,7 @@ TEST(hubspot_search_reanchors_at_its_hit_limit)
     CHECK_INT(g.end, CONN_EOF);
     CHECK_STR(g.keys, "3,4,5,7,7,9");                  /* 7 again: >= overlaps */
     CHECK_STR(g.bookmark, "1714907471000");
-    json_t *reqs = requests_to("/anchor/");
+    json_t *reqs = loopback_requests(&lb, "/anchor/*");
     CHECK_INT(json_array_size(reqs), 3);
     json_t *body = json_loads(json_string_value(json_object_get(json_array_get(reqs, 2), "body")),
                               0, NULL);
@@ -771,7 +675,7 @@ TEST(salesforce_full_and_incremental)
     CHECK_INT(g.delta, 1);
     CHECK_STR(g.keys, "3,4,5,7,9");
     CHECK_STR(g.bookmark, "2024-05-05T11:11:11Z");
-    json_t *reqs = requests_to("/services/data/v59.0/queryAll");
+    json_t *reqs = loopback_requests(&lb, "/services/data/v59.0/queryAll*");
     int found = 0;
     for (size_t i = 0; i < json_array_size(reqs); i++) {
         const char *q = json_string_value(json_object_get(json_array_get(reqs, i), "query"));
@@ -813,7 +717,7 @@ TEST(dynamics_next_link_filter_and_removed)
     CHECK_STR(g.first_company, "Cole Ltd");
     CHECK_STR(g.bookmark, "2024-05-05T11:11:11Z");
     CHECK(strstr(g.describe, "3 pages") != NULL);
-    json_t *reqs = requests_to("/api/data/v9.2/contacts");
+    json_t *reqs = loopback_requests(&lb, "/api/data/v9.2/contacts*");
     const char *prefer = json_string_value(json_object_get(json_object_get(
         json_array_get(reqs, 0), "headers"), "Prefer"));
     CHECK(prefer && strstr(prefer, "odata.maxpagesize=4") != NULL);
@@ -931,7 +835,7 @@ int main(void)
     RUN(preset_layouts_map_real_records);
     if (server_start() != 0) {
         fprintf(stderr, "test_http: the loopback server did not start\n");
-        server_stop();
+        loopback_stop(&lb);
         return 1;
     }
     RUN(hubspot_full_read_pages_and_deleted);
@@ -944,6 +848,6 @@ int main(void)
     RUN(broken_pages_fail_the_source);
     RUN(unauthorized_names_the_variable_not_the_token);
     RUN(config_errors_name_the_key_or_variable);
-    server_stop();
+    loopback_stop(&lb);
     return test_report();
 }

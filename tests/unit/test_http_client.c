@@ -1,23 +1,21 @@
 /* test_http_client.c — connectors/http_client.c over real loopback HTTP.
  *
- * One tests/http/server.py runs for the whole binary (started here with fork/exec, in a
- * private temporary directory, stopped at the end; it also exits by itself when idle).
- * Every case uses its own paths of the one scenario below, so the server's request log
- * (one JSON line per request) tells each case what arrived. Waits between attempts go
- * to the sleep_fn hook and are recorded, never slept; only the OAuth2 expiry case
- * sleeps for real (1 s). The pure functions (Link, Retry-After, redaction) are
+ * One tests/http/server.py runs for the whole binary (tests/unit/loopback.h). Every
+ * case uses its own paths of the one scenario below, so the server's request log (one
+ * JSON line per request) tells each case what arrived. Waits between attempts go to
+ * the sleep_fn hook and are recorded, never slept; only the OAuth2 expiry case sleeps
+ * for real (1 s). The pure functions (Link, Retry-After, redaction) are
  * table-driven. */
 #include <jansson.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "connectors/http_client.h"
+#include "tests/unit/loopback.h"
 #include "tests/unit/testlib.h"
 
 /* ---- the server -------------------------------------------------------------------- */
@@ -75,138 +73,36 @@ static const char scenario[] =
     " {\"path\": \"/o401\", \"status\": 401, \"body\": {\"error\": \"nope\"}}\n"
     "], \"default_status\": 404}\n";
 
-static struct {
-    pid_t pid;
-    char dir[64];
-    char base[64];
-} srv;
+static struct loopback lb;
 
-static void tmp_path(char *out, size_t n, const char *name)
-{
-    snprintf(out, n, "%s/%s", srv.dir, name);
-}
-
-static int write_file(const char *name, const char *data, size_t n)
-{
-    char path[128];
-    tmp_path(path, sizeof path, name);
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return -1;
-    size_t w = fwrite(data, 1, n, f);
-    return fclose(f) == 0 && w == n ? 0 : -1;
-}
-
+/* the server, and the files its routes serve: 2000 bytes for /big, and 1 MB of zeros
+ * gzip'd to about a kilobyte for /gzbomb (a small Content-Length, a big body) */
 static int server_start(void)
 {
-    strcpy(srv.dir, "/tmp/crmerge-http.XXXXXX");
-    if (!mkdtemp(srv.dir))
+    static const char zeros[4096];
+    char big[2000], path[128];
+    memset(big, 'x', sizeof big);
+    if (loopback_start(&lb, scenario) || loopback_write(&lb, "big.txt", big, sizeof big))
         return -1;
-    if (write_file("scenario.json", scenario, strlen(scenario)))
-        return -1;
-    char *big = malloc(2000);
-    if (!big)
-        return -1;
-    memset(big, 'x', 2000);
-    int rc = write_file("big.txt", big, 2000);
-    free(big);
-    if (rc)
-        return -1;
-    /* 1 MB of zeros, gzip'd to about a kilobyte: a small Content-Length, a big body */
-    char path[128], ports[128], log[128], errlog[128];
-    tmp_path(path, sizeof path, "bomb.gz");
+    loopback_path(&lb, "bomb.gz", path, sizeof path);
     gzFile gz = gzopen(path, "wb9");
     if (!gz)
         return -1;
-    static const char zeros[4096];
     for (int i = 0; i < 256; i++)
         gzwrite(gz, zeros, sizeof zeros);
     gzclose(gz);
-
-    tmp_path(path, sizeof path, "scenario.json");
-    tmp_path(ports, sizeof ports, "port");
-    tmp_path(log, sizeof log, "log");
-    tmp_path(errlog, sizeof errlog, "server.err");
-    srv.pid = fork();
-    if (srv.pid < 0)
-        return -1;
-    if (srv.pid == 0) {
-        if (!freopen(errlog, "w", stderr) || !freopen("/dev/null", "r", stdin))
-            _exit(126);
-        execlp("python3", "python3", "tests/http/server.py", "--scenario", path,
-               "--port-file", ports, "--log", log, "--idle-exit", "20", (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 200; i++) {             /* the port file, 10 s at most */
-        FILE *f = fopen(ports, "r");
-        int port = 0;
-        if (f) {
-            int got = fscanf(f, "%d", &port);
-            fclose(f);
-            if (got == 1 && port > 0) {
-                snprintf(srv.base, sizeof srv.base, "http://127.0.0.1:%d", port);
-                return 0;
-            }
-        }
-        struct timespec ts = { 0, 50 * 1000 * 1000 };
-        nanosleep(&ts, NULL);
-    }
-    return -1;
-}
-
-static void server_stop(void)
-{
-    static const char *const files[] = { "scenario.json", "big.txt", "bomb.gz", "port",
-                                         "log", "server.err", NULL };
-    char path[128];
-    if (srv.pid > 0) {
-        kill(srv.pid, SIGTERM);
-        waitpid(srv.pid, NULL, 0);
-    }
-    if (tl_failed) {                            /* what the server said, for the post-mortem */
-        tmp_path(path, sizeof path, "server.err");
-        FILE *f = fopen(path, "r");
-        char line[512];
-        while (f && fgets(line, sizeof line, f))
-            fprintf(stderr, "server: %s", line);
-        if (f)
-            fclose(f);
-    }
-    for (int i = 0; files[i]; i++) {
-        tmp_path(path, sizeof path, files[i]);
-        unlink(path);
-    }
-    rmdir(srv.dir);
+    return 0;
 }
 
 static const char *url_of(char *out, size_t n, const char *path)
 {
-    snprintf(out, n, "%s%s", srv.base, path);
+    snprintf(out, n, "%s%s", lb.base, path);
     return out;
-}
-
-/* the logged requests for path, as a JSON array (caller decrefs) */
-static json_t *requests_to(const char *path)
-{
-    char log[128], line[8192];
-    tmp_path(log, sizeof log, "log");
-    json_t *all = json_array();
-    FILE *f = fopen(log, "r");
-    while (f && fgets(line, sizeof line, f)) {
-        json_t *e = json_loads(line, 0, NULL);
-        const char *p = json_string_value(json_object_get(e, "path"));
-        if (p && strcmp(p, path) == 0)
-            json_array_append(all, e);
-        json_decref(e);
-    }
-    if (f)
-        fclose(f);
-    return all;
 }
 
 static size_t count_requests(const char *path)
 {
-    json_t *a = requests_to(path);
+    json_t *a = loopback_requests(&lb, path);
     size_t n = json_array_size(a);
     json_decref(a);
     return n;
@@ -215,7 +111,7 @@ static size_t count_requests(const char *path)
 /* header name of the last request to path, or "" */
 static void last_header(const char *path, const char *name, char *out, size_t n)
 {
-    json_t *a = requests_to(path);
+    json_t *a = loopback_requests(&lb, path);
     json_t *h = json_object_get(json_array_get(a, json_array_size(a) - 1), "headers");
     const char *v = json_string_value(json_object_get(h, name));
     snprintf(out, n, "%s", v ? v : "");
@@ -263,14 +159,21 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* a fresh client in *c and an empty response in *r: rc (caller frees both) */
+static enum cm_status client_with(const struct http_options *o, const struct http_auth *a,
+                                  struct http_client **c, struct http_response *r, char *err)
+{
+    http_response_init(r);
+    return http_client_new(o, a, c, err);
+}
+
 /* one GET with a fresh client: rc, the response in *r (caller frees) */
 static enum cm_status get_with(const struct http_options *o, const struct http_auth *a,
                                const char *path, struct http_response *r, char *err)
 {
     struct http_client *c = NULL;
     char url[256];
-    http_response_init(r);
-    enum cm_status rc = http_client_new(o, a, &c, err);
+    enum cm_status rc = client_with(o, a, &c, r, err);
     if (rc)
         return rc;
     rc = http_get(c, url_of(url, sizeof url, path), NULL, r, err);
@@ -421,8 +324,7 @@ TEST(get_plain_and_reuse)
     struct http_response r;
     char err[CM_ERRBUF] = "", url[256];
     test_options(&o, &w);
-    CHECK_INT(http_client_new(&o, NULL, &c, err), CM_OK);
-    http_response_init(&r);
+    CHECK_INT(client_with(&o, NULL, &c, &r, err), CM_OK);
     for (int i = 0; i < 3; i++) {           /* one client, one response, reused */
         CHECK_INT(http_get(c, url_of(url, sizeof url, "/plain"), NULL, &r, err), CM_OK);
         CHECK_INT(r.status, 200);
@@ -567,8 +469,7 @@ TEST(post_retried_only_when_a_read)
     char err[CM_ERRBUF] = "", url[256];
     test_options(&o, &w);
     o.max_attempts = 3;
-    CHECK_INT(http_client_new(&o, NULL, &c, err), CM_OK);
-    http_response_init(&r);
+    CHECK_INT(client_with(&o, NULL, &c, &r, err), CM_OK);
     url_of(url, sizeof url, "/post503");
     CHECK_INT(http_request(c, "POST", url, NULL, "{}", 0, &r, err), CM_OK);
     CHECK_INT(r.status, 503);
@@ -581,7 +482,7 @@ TEST(post_retried_only_when_a_read)
                            "{\"q\":\"ann\"}", 1, &r, err), CM_OK);
     CHECK_INT(r.status, 200);
     CHECK_STR(r.body.data, "found");
-    json_t *a = requests_to("/search");
+    json_t *a = loopback_requests(&lb, "/search");
     CHECK_STR(json_string_value(json_object_get(json_array_get(a, 0), "body")),
               "{\"q\":\"ann\"}");
     json_decref(a);
@@ -640,8 +541,7 @@ TEST(connection_refused)
     o.max_attempts = 3;
     snprintf(url, sizeof url, "http://127.0.0.1:%d/v1/x?api_key=k-secret-55&limit=5",
              closed_port());
-    CHECK_INT(http_client_new(&o, NULL, &c, err), CM_OK);
-    http_response_init(&r);
+    CHECK_INT(client_with(&o, NULL, &c, &r, err), CM_OK);
     CHECK_INT(http_get(c, url, NULL, &r, err), CM_ERR_INPUT);
     CHECK_INT(r.attempts, 3);
     CHECK_INT(w.n, 2);
@@ -728,8 +628,7 @@ TEST(query_token)
     test_options(&o, &w);
     o.max_attempts = 2;
     struct http_auth q = { HTTP_AUTH_QUERY, .token = "q-secret-77", .query_param = "api_token" };
-    CHECK_INT(http_client_new(&o, &q, &c, err), CM_OK);
-    http_response_init(&r);
+    CHECK_INT(client_with(&o, &q, &c, &r, err), CM_OK);
     CHECK_INT(http_get(c, url_of(url, sizeof url, "/qtok?start=0"), NULL, &r, err), CM_OK);
     CHECK_INT(r.status, 200);
     CHECK_STR(r.body.data, "query ok");
@@ -738,7 +637,7 @@ TEST(query_token)
     CHECK_INT(http_get(c, url_of(url, sizeof url, "/qtok?api_token=old&start=0"), NULL, &r,
                        err), CM_OK);
     CHECK_INT(r.status, 200);
-    json_t *a = requests_to("/qtok");
+    json_t *a = loopback_requests(&lb, "/qtok");
     CHECK_STR(json_string_value(json_object_get(json_array_get(a, 1), "query")),
               "start=0&api_token=q-secret-77");
     json_decref(a);
@@ -771,15 +670,14 @@ TEST(oauth2_token_cached)
     test_options(&o, &w);
     struct http_auth a = oauth_to("/tok1", turl, sizeof turl);
     a.scope = "api read";
-    CHECK_INT(http_client_new(&o, &a, &c, err), CM_OK);
-    http_response_init(&r);
+    CHECK_INT(client_with(&o, &a, &c, &r, err), CM_OK);
     for (int i = 0; i < 2; i++) {
         CHECK_INT(http_get(c, url_of(url, sizeof url, "/odata"), NULL, &r, err), CM_OK);
         CHECK_INT(r.status, 200);
         CHECK_STR(r.body.data, "{\"value\": []}");
     }
     CHECK_INT(count_requests("/tok1"), 1);
-    json_t *t = requests_to("/tok1");
+    json_t *t = loopback_requests(&lb, "/tok1");
     const char *form = json_string_value(json_object_get(json_array_get(t, 0), "body"));
     CHECK_STR(form, "grant_type=client_credentials&client_id=cid&client_secret=csecret-42"
                     "&scope=api%20read");
@@ -797,8 +695,7 @@ TEST(oauth2_token_refetched_after_expiry)
     char err[CM_ERRBUF] = "", turl[256], url[256];
     test_options(&o, &w);
     struct http_auth a = oauth_to("/tok2", turl, sizeof turl);   /* expires_in 1 */
-    CHECK_INT(http_client_new(&o, &a, &c, err), CM_OK);
-    http_response_init(&r);
+    CHECK_INT(client_with(&o, &a, &c, &r, err), CM_OK);
     CHECK_INT(http_get(c, url_of(url, sizeof url, "/odata"), NULL, &r, err), CM_OK);
     CHECK_INT(r.status, 200);
     struct timespec ts = { 1, 0 };     /* past the 0.9 s the client keeps it */
@@ -820,8 +717,7 @@ TEST(oauth2_401_refetches_once)
     char err[CM_ERRBUF] = "", turl[256], url[256];
     test_options(&o, &w);
     struct http_auth a = oauth_to("/tok3", turl, sizeof turl);
-    CHECK_INT(http_client_new(&o, &a, &c, err), CM_OK);
-    http_response_init(&r);
+    CHECK_INT(client_with(&o, &a, &c, &r, err), CM_OK);
     CHECK_INT(http_get(c, url_of(url, sizeof url, "/oflaky"), NULL, &r, err), CM_OK);
     CHECK_INT(r.status, 200);
     CHECK_STR(r.body.data, "ok");
@@ -867,7 +763,7 @@ int main(void)
     if (server_start()) {
         fprintf(stderr, "test_http_client: the loopback server did not start\n");
         tl_failed++;
-        server_stop();
+        loopback_stop(&lb);
         return test_report();
     }
     RUN(get_plain_and_reuse);
@@ -889,6 +785,6 @@ int main(void)
     RUN(oauth2_token_refetched_after_expiry);
     RUN(oauth2_401_refetches_once);
     RUN(oauth2_wrong_secret);
-    server_stop();
+    loopback_stop(&lb);
     return test_report();
 }

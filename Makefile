@@ -5,13 +5,16 @@
 #   make sanitize   ASan+UBSan build, unit tests under it
 #   make bench      benchmarks (bench/README.md)
 #   make clean
-PKGS     := libcurl libxml-2.0 jansson libpq zlib libutf8proc
+PKGS     := libcurl libxml-2.0 jansson libpq zlib libutf8proc libidn2
 CC       ?= cc
+CXX      ?= g++
 OPT      ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wwrite-strings \
             -Wshadow -Wno-missing-field-initializers
 CPPFLAGS := -D_GNU_SOURCE -I. $(shell pkg-config --cflags $(PKGS))
-LDLIBS   := $(shell pkg-config --libs $(PKGS)) -lm
+# libphonenumber (Debian libphonenumber-dev) ships no .pc file; it is C++, reached only
+# through transforms/phone_shim.cc, so the C++ runtime is linked too.
+LDLIBS   := $(shell pkg-config --libs $(PKGS)) -lphonenumber -lstdc++ -lm
 O        ?= build
 SAN      :=
 
@@ -20,10 +23,13 @@ SAN      := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover
 endif
 
 CFLAGS_ALL := $(WARN) $(OPT) $(SAN) $(CFLAGS)
+CXXWARN  := -std=c++17 -Wall -Wextra -Werror -Wshadow
+CXXFLAGS_ALL := $(CXXWARN) $(OPT) $(SAN) $(CXXFLAGS)
 
 LIB_SRC  := $(sort $(wildcard pipeline/*.c connectors/*.c transforms/*.c))
 LIB_SRC  := $(filter-out pipeline/main.c,$(LIB_SRC))
-LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o)
+LIB_CXX  := $(sort $(wildcard transforms/*.cc))
+LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o) $(LIB_CXX:%.cc=$(O)/%.o)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(O)/tests/%)
 TEST_HDR := $(wildcard tests/unit/*.h)
@@ -45,6 +51,10 @@ $(O)/libcrmerge.a: $(LIB_OBJ)
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(O)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) -D_GNU_SOURCE -I. $(CXXFLAGS_ALL) -MMD -MP -c -o $@ $<
 
 $(O)/tests/%: tests/unit/%.c $(O)/libcrmerge.a $(TEST_HDR)
 	@mkdir -p $(dir $@)

@@ -10,9 +10,10 @@ DEMO_PG_DIR=var/pg          # the demo's private PostgreSQL (tests/pg.sh)
 DEMO_PG_PORT=54329
 
 # Debian packages to build, run and test crmerge.
-DEPS=(build-essential pkg-config libcurl4-openssl-dev libxml2-dev libjansson-dev libpq-dev
-      zlib1g-dev libutf8proc-dev postgresql python3 valgrind)
-# (postgresql brings the server and the client, psql.)
+DEPS=(build-essential g++ pkg-config libcurl4-openssl-dev libxml2-dev libjansson-dev libpq-dev
+      zlib1g-dev libutf8proc-dev libidn2-dev libphonenumber-dev postgresql python3 valgrind)
+# (postgresql brings the server and the client, psql; libphonenumber-dev is C++ and brings
+# libprotobuf, ICU, abseil and some Boost headers with it.)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 

@@ -197,49 +197,63 @@ static enum cm_status print_deleted(void *ctx, const struct source *src, const c
     return CM_OK;
 }
 
-static int cmd_extract(int argc, char **argv)
+/* The sources of `extract` and `normalise`: -c CONFIG [--source NAME], or --layout NAME
+ * FILE... (a config made from the files). 0 and *cfg set, or the exit code. */
+static int load_sources(const char *cmd, int argc, char **argv, struct common_opts *o,
+                        struct config **cfg)
 {
-    struct common_opts o;
-    if (parse_common(argc, argv, &o, 1, 1))
+    *cfg = NULL;
+    if (parse_common(argc, argv, o, 1, 1))
         return EXIT_USAGE;
-    struct config *cfg = NULL;
     char err[CM_ERRBUF] = "";
-    if (o.layout) {
-        if (o.config || o.source || optind == argc) {
-            fprintf(stderr, "crmerge extract: use either -c CONFIG [--source NAME] or "
-                            "--layout NAME FILE...\n");
+    if (o->layout) {
+        if (o->config || o->source || optind == argc) {
+            fprintf(stderr, "crmerge %s: use either -c CONFIG [--source NAME] or "
+                            "--layout NAME FILE...\n", cmd);
             return EXIT_USAGE;
         }
         /* the layout says which reader its files need */
         struct mapping *m = NULL;
         char connector[64] = "auto";               /* with layout auto: detected */
         enum cm_status rc = CM_OK;
-        if (strcmp(o.layout, "auto") != 0) {
-            rc = mapping_load(o.layout, &m, err);
+        if (strcmp(o->layout, "auto") != 0) {
+            rc = mapping_load(o->layout, &m, err);
             if (rc)
                 return fail(rc, err);
             snprintf(connector, sizeof connector, "%s", mapping_connector(m));
             mapping_free(m);
         }
-        rc = config_from_files(o.layout, connector, argv + optind, (size_t)(argc - optind),
-                               &cfg, err);
+        rc = config_from_files(o->layout, connector, argv + optind, (size_t)(argc - optind),
+                               cfg, err);
         if (rc)
             return fail(rc, err);
-    } else {
-        if (optind != argc) {
-            fprintf(stderr, "crmerge extract: unexpected argument '%s'\n", argv[optind]);
-            return EXIT_USAGE;
-        }
-        int code = load_config(o.config, &cfg);
-        if (code)
-            return code;
-        if (o.source && !config_find_source(cfg, o.source)) {
-            config_free(cfg);
-            fprintf(stderr, "crmerge extract: --source %s: no such source in %s\n",
-                    o.source, o.config);
-            return EXIT_USAGE;
-        }
+        return EXIT_OK;
     }
+    if (optind != argc) {
+        fprintf(stderr, "crmerge %s: unexpected argument '%s'\n", cmd, argv[optind]);
+        return EXIT_USAGE;
+    }
+    int code = load_config(o->config, cfg);
+    if (code)
+        return code;
+    if (o->source && !config_find_source(*cfg, o->source)) {
+        config_free(*cfg);
+        *cfg = NULL;
+        fprintf(stderr, "crmerge %s: --source %s: no such source in %s\n", cmd, o->source,
+                o->config);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+static int cmd_extract(int argc, char **argv)
+{
+    struct common_opts o;
+    struct config *cfg;
+    int code = load_sources("extract", argc, argv, &o, &cfg);
+    if (code)
+        return code;
+    char err[CM_ERRBUF] = "";
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     struct extract_out x = { stdout };

@@ -6,6 +6,7 @@
 #include "connectors/connector.h"
 #include "pipeline/arena.h"
 #include "pipeline/detect.h"
+#include "transforms/dates.h"
 #include "transforms/mapping.h"
 
 static void format_location(char *out, size_t cap, const char *file, long line, long end)
@@ -16,10 +17,127 @@ static void format_location(char *out, size_t cap, const char *file, long line, 
         snprintf(out, cap, "%s:%ld", file ? file : "?", line);
 }
 
+/* ---- "date_order": "auto": a pre-pass over the date columns ---------------------- */
+
+struct date_column {
+    struct date_votes votes;
+    char name[128];              /* its header, for messages */
+};
+
+static void vote_value(struct date_column *dc, const struct raw_record *rec, int col)
+{
+    if (col < 0 || (size_t)col >= rec->nfields || !rec->values || !rec->values[col])
+        return;
+    const char *v = rec->values[col];
+    size_t n = rec->lengths ? rec->lengths[col] : strlen(v);
+    while (n && (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')) {
+        v++;
+        n--;
+    }
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
+        n--;
+    if (!n)
+        return;
+    if (!dc->name[0])
+        snprintf(dc->name, sizeof dc->name, "%s",
+                 rec->names && rec->names[col] ? rec->names[col] : "?");
+    date_votes_add(&dc->votes, v, n);
+}
+
+/* Read the source once (a second reader of its own), voting per date column. */
+static enum cm_status collect_date_votes(const struct source *src,
+                                         const struct connector *conn, struct mapping *map,
+                                         struct date_column cols[MAPPING_DATE_COLUMNS],
+                                         char *err)
+{
+    void *state = NULL;
+    enum cm_status rc = conn->xOpen(src, &state, err);
+    if (rc)
+        return rc;
+    for (;;) {
+        struct raw_record rec;
+        struct reject rej;
+        memset(&rec, 0, sizeof rec);
+        memset(&rej, 0, sizeof rej);
+        enum conn_next next = conn->xNext(state, &rec, &rej, err);
+        if (next == CONN_EOF)
+            break;
+        if (next == CONN_ERROR) {
+            rc = CM_ERR_INPUT;
+            break;
+        }
+        if (next == CONN_REJECT || rec.deleted)
+            continue;
+        int at[MAPPING_DATE_COLUMNS];
+        rc = mapping_date_columns(map, &rec, at);
+        if (rc) {
+            cm_fail(err, rc, "%s: out of memory", src->name);
+            break;
+        }
+        for (size_t i = 0; i < MAPPING_DATE_COLUMNS; i++)
+            vote_value(&cols[i], &rec, at[i]);
+    }
+    conn->xClose(state);
+    return rc;
+}
+
+/* "date_order": "auto": decide DMY or MDY for the whole source (see extract.h). */
+static enum cm_status decide_date_order(const struct source *src,
+                                        const struct connector *conn, struct mapping *map,
+                                        struct source_stats *st, char *err)
+{
+    if (conn->version >= 3 && conn->xSince)
+        return cm_fail(err, CM_ERR_CONFIG, "%s.date_order: \"auto\" reads the source "
+                       "twice, which the %s connector does not do; name the order (\"DMY\", "
+                       "\"MDY\" or \"YMD\")", src->where, conn->name);
+    struct date_column cols[MAPPING_DATE_COLUMNS];
+    memset(cols, 0, sizeof cols);
+    enum date_order fallback = mapping_date_order(map), order = fallback;
+    enum cm_status rc = collect_date_votes(src, conn, map, cols, err);
+    mapping_set_date_order(map, fallback);          /* forgets the pre-pass's header */
+    if (rc)
+        return rc;
+    const struct date_column *decided_by = NULL;
+    long long proof = 0, ambiguous = 0;
+    for (size_t i = 0; i < MAPPING_DATE_COLUMNS; i++) {
+        const struct date_column *dc = &cols[i];
+        enum date_order o = fallback;
+        enum date_vote vote = date_votes_decide(&dc->votes, &o);
+        ambiguous += dc->votes.ambiguous;
+        if (vote == DATE_VOTE_CONFLICT)
+            return cm_fail(err, CM_ERR_CONFIG, "%s.date_order: auto: column \"%s\" holds "
+                           "day-first dates (\"%s\") and month-first dates (\"%s\"); name "
+                           "the order", src->where, dc->name, dc->votes.dmy_example,
+                           dc->votes.mdy_example);
+        if (vote != DATE_VOTE_DECIDED)
+            continue;
+        if (decided_by && o != order) {
+            const struct date_column *dmy = o == DATE_DMY ? dc : decided_by;
+            const struct date_column *mdy = o == DATE_DMY ? decided_by : dc;
+            return cm_fail(err, CM_ERR_CONFIG, "%s.date_order: auto: column \"%s\" holds "
+                           "day-first dates (\"%s\") and column \"%s\" month-first dates "
+                           "(\"%s\"); name the order", src->where, dmy->name,
+                           dmy->votes.dmy_example, mdy->name, mdy->votes.mdy_example);
+        }
+        decided_by = dc;
+        order = o;
+        proof += dc->votes.dmy + dc->votes.mdy;
+    }
+    if (decided_by)
+        snprintf(st->date_order, sizeof st->date_order, "%s (auto: %lld value%s %s, "
+                 "%lld ambiguous)", date_order_name(order), proof, proof == 1 ? " is" : "s are",
+                 order == DATE_DMY ? "day-first" : "month-first", ambiguous);
+    else
+        snprintf(st->date_order, sizeof st->date_order, "%s (auto: no value decides, "
+                 "%lld ambiguous; the layout's order)", date_order_name(order), ambiguous);
+    mapping_set_date_order(map, order);
+    return CM_OK;
+}
+
 /* The source's connector and layout, "auto" resolved by detection, opened. With
  * "connector": "auto" (only beside "layout": "auto") detection picks the reader too. */
 static enum cm_status open_source(const struct source *src, const struct connector **conn,
-                                  struct mapping **map, void **state,
+                                  struct mapping **map, void **state, int decide_dates,
                                   struct source_stats *st, char *err)
 {
     const char *layout = src->layout, *cname = src->connector;
@@ -71,6 +189,8 @@ static enum cm_status open_source(const struct source *src, const struct connect
                      "not %s", src->where, layout, mapping_connector(*map), cname);
     } else {
         rc = mapping_configure(*map, src, err);
+        if (!rc && decide_dates && mapping_date_auto(*map))
+            rc = decide_date_order(src, *conn, *map, st, err);
         if (!rc)
             rc = (*conn)->xOpen(src, state, err);
     }
@@ -95,7 +215,7 @@ enum cm_status extract_probe(const struct source *src, struct source_stats *st, 
     const struct connector *conn;
     struct mapping *map = NULL;
     void *state = NULL;
-    enum cm_status rc = open_source(src, &conn, &map, &state, st, err);
+    enum cm_status rc = open_source(src, &conn, &map, &state, 0, st, err);
     if (rc)
         return rc;
     describe(conn, state, st);
@@ -118,7 +238,7 @@ enum cm_status extract_source_since(const struct source *src, const char *since,
     const struct connector *conn;
     struct mapping *map = NULL;
     void *state = NULL;
-    enum cm_status rc = open_source(src, &conn, &map, &state, st, err);
+    enum cm_status rc = open_source(src, &conn, &map, &state, 1, st, err);
     if (rc)
         return rc;
     int incremental = conn->version >= 3 && conn->xSince && conn->xBookmark;

@@ -20,6 +20,8 @@ struct source_stats {
     char bookmark[2048];         /* where the next run starts ("" = none; see connector.h) */
     int partial;                 /* set by the run: the source broke off, allow_partial */
     char error[CM_ERRBUF];       /*   kept what was read; why it broke off */
+    char date_order[128];        /* "date_order": "auto" only: what was decided and why
+                                    ("DMY (auto: 3 values are day-first)"); else "" */
 };
 
 struct extract_sink {
@@ -37,7 +39,11 @@ struct extract_sink {
                                  const char *location, char *err);
 };
 
-/* Read src to its end. A sink error or a source that cannot be read on (missing
+/* Read src to its end. With "date_order": "auto" the source is read once before (only
+ * its date columns are looked at, nothing is kept) to decide the day/month order:
+ * values such as "13.03.2019" prove DMY, "03/13/2019" MDY; both in one source is a
+ * CM_ERR_CONFIG naming the column(s) and an example of each; no proof leaves the
+ * layout's order. Not for incremental (web-API) connectors. A sink error or a source that cannot be read on (missing
  * file, broken stream) stops it with that status; single bad records do not. */
 enum cm_status extract_source(const struct source *src, const struct extract_sink *sink,
                               struct source_stats *st, char *err);

@@ -328,6 +328,8 @@ static int cmd_check(int argc, char **argv)
         printf("source %s: %s connector, layout %s%s: %s\n", src->name, st.connector,
                st.layout, src->layout && strcmp(src->layout, "auto") == 0 ? " (detected)" : "",
                st.description);
+        if (st.date_order[0])
+            printf("  dates read as %s\n", st.date_order);
         printf("  a run would read %lld records and reject %lld%s\n", st.records, st.rejected,
                st.deleted ? " (and see some reported deleted)" : "");
         total += st.records;

@@ -346,3 +346,43 @@ const char *date_order_name(enum date_order order)
 {
     return (unsigned)order <= DATE_YMD ? order_names[order] : "MDY";
 }
+
+/* ---- votes for "date_order": "auto" ---------------------------------------------- */
+
+static void keep_example(char dst[DATE_VOTE_EXAMPLE], const char *text, size_t len)
+{
+    if (dst[0])
+        return;
+    if (len >= DATE_VOTE_EXAMPLE)
+        len = DATE_VOTE_EXAMPLE - 1;
+    memcpy(dst, text, len);
+    dst[len] = '\0';
+}
+
+void date_votes_add(struct date_votes *v, const char *text, size_t len)
+{
+    char as_dmy[DATE_ISO_MAX], as_mdy[DATE_ISO_MAX];
+    int dmy = date_to_iso(text, len, DATE_DMY, as_dmy) == DATE_OK;
+    int mdy = date_to_iso(text, len, DATE_MDY, as_mdy) == DATE_OK;
+    if (dmy && !mdy) {
+        v->dmy++;
+        keep_example(v->dmy_example, text, len);
+    } else if (mdy && !dmy) {
+        v->mdy++;
+        keep_example(v->mdy_example, text, len);
+    } else if (dmy && strcmp(as_dmy, as_mdy) != 0) {
+        v->ambiguous++;
+    } else {
+        v->neutral++;
+    }
+}
+
+enum date_vote date_votes_decide(const struct date_votes *v, enum date_order *out)
+{
+    if (v->dmy && v->mdy)
+        return DATE_VOTE_CONFLICT;
+    if (!v->dmy && !v->mdy)
+        return DATE_VOTE_NONE;
+    *out = v->dmy ? DATE_DMY : DATE_MDY;
+    return DATE_VOTE_DECIDED;
+}

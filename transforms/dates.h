@@ -8,8 +8,9 @@
  *                       2:30 PM, 14.30.00.000000; after a compact date also ISO basic
  *                       T1430 and T143000 (vCard's REV: 20240502T091403Z);
  *                       then optionally Z, +02:00, +0200, +02
- * Two-digit years use a pivot: yy < 50 is 20yy, otherwise 19yy ("19" -> 2019,
- * "87" -> 1987). The calendar is checked (no 30 February, no month 13).
+ * Two-digit years use a fixed pivot of 50: yy < 50 is 20yy, otherwise 19yy ("19" -> 2019,
+ * "49" -> 2049, "50" -> 1950, "87" -> 1987); the pivot does not move with the clock, so
+ * a run is repeatable. The calendar is checked (no 30 February, no month 13).
  *
  * Output: "2019-03-07", or "2019-03-07T14:30:00" when a time was given (seconds
  * default to 00, fractions are dropped), with the zone appended as given ("Z" or
@@ -38,5 +39,36 @@ const char *date_order_name(enum date_order order);
 /* Parse s[0..len) into out. */
 enum date_result date_to_iso(const char *s, size_t len, enum date_order order,
                              char out[DATE_ISO_MAX]);
+
+/* ---- "date_order": "auto": the day/month order decided from a whole column ----
+ *
+ * The pipeline reads an "auto" source once before the real read and adds every raw
+ * value of each date column to that column's votes. A value that parses as DMY but not
+ * as MDY ("13.03.2019", "31/12/1999") is evidence for DMY; one that parses as MDY only
+ * ("03/13/2019") for MDY. Values that read the same either way (ISO, compact, Oracle
+ * style, "05/05/2019"), ambiguous ones ("03/07/2019") and unparseable ones prove
+ * nothing. The calendar counts: "02/30/2019" is no evidence (neither order gives a
+ * date). YMD is never decided by a vote. */
+#define DATE_VOTE_EXAMPLE 48    /* bytes kept of an example value (NUL included) */
+
+struct date_votes {             /* zero-initialise ({0} or memset) before the first add */
+    long long dmy, mdy;          /* values that prove DMY, MDY */
+    long long ambiguous;         /* valid both ways, with different dates */
+    long long neutral;           /* the same date either way, or not a date */
+    char dmy_example[DATE_VOTE_EXAMPLE], mdy_example[DATE_VOTE_EXAMPLE];  /* the first */
+};
+
+enum date_vote {
+    DATE_VOTE_NONE = 0,          /* no evidence: keep the configured order */
+    DATE_VOTE_DECIDED,           /* *out is DATE_DMY or DATE_MDY */
+    DATE_VOTE_CONFLICT           /* evidence both ways: the examples show one of each */
+};
+
+/* Add one value (trimmed by the caller; empty values are best left out). */
+void date_votes_add(struct date_votes *v, const char *text, size_t len);
+
+/* The order the votes prove. One contradicting value is enough for a conflict: a column
+ * that holds both "13.03.2019" and "03/13/2019" cannot be read right either way. */
+enum date_vote date_votes_decide(const struct date_votes *v, enum date_order *out);
 
 #endif

@@ -104,6 +104,7 @@ struct mapping {
     const char *name, *path;
     const char *connector;       /* the reader this layout is for (default "csv") */
     enum date_order layout_date_order, date_order;
+    int date_auto;               /* the source said "auto" and the pre-pass is to come */
     int split_full_name;
     struct slot *slots;          /* malloc'd, grows while loading */
     size_t nslots, slots_alloc;
@@ -1027,16 +1028,39 @@ const char *mapping_name(const struct mapping *m)
 enum cm_status mapping_configure(struct mapping *m, const struct source *src, char *err)
 {
     m->date_order = m->layout_date_order;
+    m->date_auto = 0;
     if (!src)
         return CM_OK;
     const char *order = NULL;
     enum cm_status rc = source_opt_string(src, "date_order", NULL, &order, err);
     if (rc || !order)
         return rc;
+    if (strcasecmp(order, "auto") == 0) {
+        m->date_auto = 1;
+        return CM_OK;
+    }
     if (date_order_parse(order, &m->date_order) != 0)
-        return cm_fail(err, CM_ERR_CONFIG, "%s.date_order: must be \"MDY\", \"DMY\" or "
-                       "\"YMD\", not \"%s\"", src->where ? src->where : "source", order);
+        return cm_fail(err, CM_ERR_CONFIG, "%s.date_order: must be \"MDY\", \"DMY\", "
+                       "\"YMD\" or \"auto\", not \"%s\"", src->where ? src->where : "source",
+                       order);
     return CM_OK;
+}
+
+int mapping_date_auto(const struct mapping *m)
+{
+    return m->date_auto;
+}
+
+enum date_order mapping_date_order(const struct mapping *m)
+{
+    return m->date_order;
+}
+
+void mapping_set_date_order(struct mapping *m, enum date_order order)
+{
+    m->date_order = order;
+    m->date_auto = 0;
+    m->bind.valid = 0;
 }
 
 /* ---- binding a header --------------------------------------------------------- */
@@ -1114,6 +1138,23 @@ static enum cm_status bind_columns(struct mapping *m, const struct raw_record *r
     b->version = rec->names_version;
     b->ncols = n;
     b->valid = 1;
+    return CM_OK;
+}
+
+enum cm_status mapping_date_columns(struct mapping *m, const struct raw_record *rec,
+                                    int cols[MAPPING_DATE_COLUMNS])
+{
+    static const int date_fields[MAPPING_DATE_COLUMNS] = { F_CREATED, F_UPDATED };
+    for (size_t i = 0; i < MAPPING_DATE_COLUMNS; i++)
+        cols[i] = -1;
+    enum cm_status rc = bind_columns(m, rec);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < MAPPING_DATE_COLUMNS; i++) {
+        int slot = m->field_slot[date_fields[i]];
+        if (slot >= 0)
+            cols[i] = m->bind.slot_col[slot];
+    }
     return CM_OK;
 }
 

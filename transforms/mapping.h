@@ -16,6 +16,7 @@
 #include "pipeline/arena.h"
 #include "pipeline/contact.h"
 #include "pipeline/status.h"
+#include "transforms/dates.h"
 
 struct mapping;
 struct source;
@@ -28,8 +29,26 @@ const char *mapping_name(const struct mapping *m);
 /* The connector the layout is written for: its "connector" key, default "csv". */
 const char *mapping_connector(const struct mapping *m);
 
-/* Per-source settings that override the layout: "date_order" ("MDY", "DMY", "YMD"). */
+/* Per-source settings that override the layout: "date_order" ("MDY", "DMY", "YMD", or
+ * "auto": decided from the source's date columns, see mapping_date_columns). */
 enum cm_status mapping_configure(struct mapping *m, const struct source *src, char *err);
+
+/* ---- "date_order": "auto" (pipeline/extract.c reads the source once beforehand) ---- */
+
+#define MAPPING_DATE_COLUMNS 2   /* created, source_updated */
+
+/* 1 when the source asked for "auto" and no order has been set yet. */
+int mapping_date_auto(const struct mapping *m);
+/* The order dates are read in now (the layout's or the source's). */
+enum date_order mapping_date_order(const struct mapping *m);
+/* The columns of rec that the layout reads as dates: cols[0] feeds created, cols[1]
+ * source_updated; -1 where the layout maps none or rec's header has none. Binds rec's
+ * header the way mapping_apply does. */
+enum cm_status mapping_date_columns(struct mapping *m, const struct raw_record *rec,
+                                    int cols[MAPPING_DATE_COLUMNS]);
+/* Set the order decided by the pre-pass; "auto" is then settled. Also forgets the
+ * header binding of the pre-pass (its reader's names go away with its reader). */
+void mapping_set_date_order(struct mapping *m, enum date_order order);
 
 /* Map one raw record. Strings in *c point into rec or into a (reset by the caller per
  * record). A record that cannot be mapped (no key and nothing to derive one from)

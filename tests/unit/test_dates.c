@@ -142,6 +142,83 @@ TEST(date_order_names)
     CHECK_STR(date_order_name(DATE_MDY), "MDY");
 }
 
+static struct date_votes vote_all(const char *const *values)
+{
+    struct date_votes v;
+    memset(&v, 0, sizeof v);
+    for (size_t i = 0; values[i]; i++)
+        date_votes_add(&v, values[i], strlen(values[i]));
+    return v;
+}
+
+TEST(votes_prove_dmy)
+{
+    static const char *const col[] = { "03.03.2019", "07.03.2019", "13.03.2019",
+                                       "01.02.2020", "31.12.1999 14:30", NULL };
+    struct date_votes v = vote_all(col);
+    enum date_order o = DATE_MDY;
+    CHECK_INT(v.dmy, 2);
+    CHECK_INT(v.mdy, 0);
+    CHECK_INT(v.ambiguous, 2);
+    CHECK_INT(v.neutral, 1);
+    CHECK_STR(v.dmy_example, "13.03.2019");
+    CHECK_INT(date_votes_decide(&v, &o), DATE_VOTE_DECIDED);
+    CHECK_INT(o, DATE_DMY);
+}
+
+TEST(votes_prove_mdy)
+{
+    static const char *const col[] = { "03/07/2019", "3/13/2019 2:30 PM", "12/31/99",
+                                       "2019-03-07", "0/0/00", NULL };
+    struct date_votes v = vote_all(col);
+    enum date_order o = DATE_DMY;
+    CHECK_INT(v.mdy, 2);
+    CHECK_INT(v.dmy, 0);
+    CHECK_STR(v.mdy_example, "3/13/2019 2:30 PM");
+    CHECK_INT(date_votes_decide(&v, &o), DATE_VOTE_DECIDED);
+    CHECK_INT(o, DATE_MDY);
+}
+
+TEST(votes_neutral_values_prove_nothing)
+{
+    static const char *const col[] = { "2019-03-07", "20190307", "07-MAR-19", "7 Mar 2019",
+                                       "05/05/2019", "0/0/00", "02/30/2019", "13/13/2019",
+                                       "hello", "2019-03-07T14:30:00Z", NULL };
+    struct date_votes v = vote_all(col);
+    enum date_order o = DATE_YMD;
+    CHECK_INT(v.dmy + v.mdy + v.ambiguous, 0);
+    CHECK_INT(v.neutral, 10);
+    CHECK_INT(date_votes_decide(&v, &o), DATE_VOTE_NONE);
+    CHECK_INT(o, DATE_YMD);
+    static const char *const ambiguous[] = { "03/07/2019", "1/2/2020", NULL };
+    v = vote_all(ambiguous);
+    CHECK_INT(v.ambiguous, 2);
+    CHECK_INT(date_votes_decide(&v, &o), DATE_VOTE_NONE);
+    CHECK_INT(date_votes_decide(&(struct date_votes){ 0 }, &o), DATE_VOTE_NONE);
+}
+
+TEST(votes_conflict_keeps_one_example_each)
+{
+    static const char *const col[] = { "13.03.2019", "03/13/2019", "25.12.2020",
+                                       "12/25/2020", NULL };
+    struct date_votes v = vote_all(col);
+    enum date_order o = DATE_MDY;
+    CHECK_INT(date_votes_decide(&v, &o), DATE_VOTE_CONFLICT);
+    CHECK_STR(v.dmy_example, "13.03.2019");
+    CHECK_STR(v.mdy_example, "03/13/2019");
+    CHECK_INT(o, DATE_MDY);
+}
+
+TEST(vote_example_is_cut)
+{
+    struct date_votes v;
+    memset(&v, 0, sizeof v);
+    const char *long_one = "13.03.2019 14:30:00.000000000000000000000000000000000000000";
+    date_votes_add(&v, long_one, strlen(long_one));
+    CHECK_INT(v.dmy, 1);
+    CHECK_INT(strlen(v.dmy_example), DATE_VOTE_EXAMPLE - 1);
+}
+
 int main(void)
 {
     RUN(act_locale_dates);
@@ -151,5 +228,10 @@ int main(void)
     RUN(rejects_what_is_not_a_date);
     RUN(leap_days);
     RUN(date_order_names);
+    RUN(votes_prove_dmy);
+    RUN(votes_prove_mdy);
+    RUN(votes_neutral_values_prove_nothing);
+    RUN(votes_conflict_keeps_one_example_each);
+    RUN(vote_example_is_cut);
     return test_report();
 }

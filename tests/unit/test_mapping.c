@@ -210,7 +210,7 @@ TEST(a_bad_date_order_option_names_the_source)
     json_t *opts = json_pack("{s:s}", "date_order", "DDMMYY");
     struct source src = source_with(opts);
     CHECK_INT(mapping_configure(m, &src, err), CM_ERR_CONFIG);
-    CHECK_STR(err, "sources[0].date_order: must be \"MDY\", \"DMY\" or \"YMD\", not \"DDMMYY\"");
+    CHECK_STR(err, "sources[0].date_order: must be \"MDY\", \"DMY\", \"YMD\" or \"auto\", not \"DDMMYY\"");
     json_decref(opts);
     mapping_free(m);
 }

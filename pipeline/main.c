@@ -9,6 +9,7 @@
 #include "pipeline/detect.h"
 #include "pipeline/extract.h"
 #include "pipeline/run.h"
+#include "transforms/profile.h"
 #include "transforms/mapping.h"
 
 #define CRMERGE_VERSION "0.1.0"
@@ -277,6 +278,104 @@ static int cmd_extract(int argc, char **argv)
     return EXIT_OK;
 }
 
+/* ---- normalise ------------------------------------------------------------------ */
+
+struct normalise_out {
+    struct normaliser *norm;
+    const char *country;         /* the source's default_country, or NULL */
+    struct buf line;
+    long long records;
+};
+
+static enum cm_status print_profile(void *ctx, const struct source *src,
+                                    const struct contact *c, const char *json,
+                                    size_t json_len, const char *location, char *err)
+{
+    (void)src; (void)json; (void)json_len;
+    struct normalise_out *x = ctx;
+    struct match_profile p;
+    enum cm_status rc = normalise_contact(x->norm, c, x->country, &p);
+    if (rc)
+        return cm_fail(err, rc, "%s: cannot normalise: %s", location, cm_strerror(rc));
+    struct buf *b = &x->line;
+    buf_reset(b);
+    rc = buf_addstr(b, "{\"source\":");
+    if (!rc) rc = json_add_string(b, c->source, strlen(c->source));
+    if (!rc) rc = buf_addstr(b, ",\"source_key\":");
+    if (!rc) rc = json_add_string(b, c->source_key, strlen(c->source_key));
+    if (!rc) rc = buf_addstr(b, ",\"location\":");
+    if (!rc) rc = json_add_string(b, location, strlen(location));
+    if (!rc) rc = buf_addstr(b, ",\"profile\":");
+    if (!rc) rc = profile_to_json(x->norm, &p, b);
+    if (!rc) rc = buf_addstr(b, "}\n");
+    if (rc)
+        return cm_fail(err, rc, "%s: profile too large to print", location);
+    if (fwrite(b->data, 1, b->len, stdout) != b->len)
+        return cm_fail(err, CM_ERR_IO, "%s: cannot write to standard output", location);
+    x->records++;
+    return CM_OK;
+}
+
+static void print_warnings(const struct profile_warnings *w)
+{
+    const struct { const char *what; long long n; } items[] = {
+        { "invalid UTF-8 (left empty)", w->invalid_utf8 }, { "cut at 1024 bytes", w->too_long },
+        { "mojibake repaired", w->repaired }, { "no usable name", w->name_empty },
+        { "names with digits or only punctuation", w->name_odd },
+        { "invalid e-mails (kept as given, not compared)", w->email_invalid },
+        { "role e-mails (info@, sales@...)", w->email_role },
+        { "invalid phones (kept as given, not compared)", w->phone_invalid },
+        { "phones mangled by Excel (4.91701E+11)", w->phone_excel },
+        { "national phones without a country", w->phone_no_country },
+        { "unknown countries", w->country_unknown },
+        { "invalid postal codes (kept as given)", w->postal_invalid },
+        { "postal codes with a leading zero restored", w->postal_restored },
+        { "e-mails past the profile's 2", w->more_emails },
+        { "phones past the profile's 2", w->more_phones },
+    };
+    for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
+        if (items[i].n)
+            fprintf(stderr, "  warning: %lld %s\n", items[i].n, items[i].what);
+    }
+}
+
+static int cmd_normalise(int argc, char **argv)
+{
+    struct common_opts o;
+    struct config *cfg;
+    int code = load_sources("normalise", argc, argv, &o, &cfg);
+    if (code)
+        return code;
+    char err[CM_ERRBUF] = "";
+    struct normalise_out x = { NULL, NULL, BUF_INIT(0), 0 };
+    enum cm_status rc = normaliser_new(NULL, &x.norm, err);
+    static char outbuf[1 << 16];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    struct extract_sink sink = { &x, print_profile, print_reject, print_deleted };
+    for (size_t i = 0; !rc && i < cfg->nsources; i++) {
+        const struct source *src = &cfg->sources[i];
+        if (o.source && strcmp(o.source, src->name) != 0)
+            continue;
+        rc = source_opt_string(src, "default_country", NULL, &x.country, err);
+        struct source_stats st;
+        long long before = x.records;
+        if (!rc)
+            rc = extract_source(src, &sink, &st, err);
+        if (!rc)
+            fprintf(stderr, "normalised: %s: %lld records, %lld rejected (%s)\n", src->name,
+                    x.records - before, st.rejected, st.description);
+    }
+    fflush(stdout);
+    if (x.norm)
+        print_warnings(normaliser_warnings(x.norm));
+    normaliser_free(x.norm);
+    buf_free(&x.line);
+    config_free(cfg);
+    if (rc)
+        return fail(rc, err);
+    return EXIT_OK;
+}
+
 /* ---- check ---------------------------------------------------------------------- */
 
 static enum cm_status count_contact(void *ctx, const struct source *src,
@@ -411,6 +510,14 @@ static const struct command commands[] = {
       "from 0 to 1 and how it was told (header, magic bytes, root element), or \"unknown\"\n"
       "with the nearest candidates, or \"ambiguous\" naming them. Exit 0 when every file\n"
       "matched, 5 otherwise. A source with \"layout\": \"auto\" uses the same detection." },
+    { "normalise", cmd_normalise,
+      "crmerge normalise -c CONFIG [--source NAME]\n       crmerge normalise --layout NAME FILE...",
+      "Print each record's match profile as JSON Lines on stdout, next to its source and\n"
+      "key: exactly what the matcher compares (given and family names folded the German\n"
+      "and the plain way, canonical given names, phonetic codes, company without its legal\n"
+      "form, e-mails, phones in E.164, street, house number, postal code, city, country).\n"
+      "A source's \"default_country\" (ISO alpha-2) reads national phone numbers and postal\n"
+      "codes when the record's address names no country. Counted warnings on stderr." },
     { "extract", cmd_extract,
       "crmerge extract -c CONFIG [--source NAME]\n       crmerge extract --layout NAME FILE...",
       "Print the canonical records as JSON Lines on stdout, one per record. Rejected\n"

@@ -18,6 +18,10 @@
 #      versus reading; the rest, records / (wall - waiting), is the parsing rate. Baseline
 #      in the same session: one curl process fetching the same 200 pages (the server's
 #      own speed, nothing parsed).
+#   5. the normaliser (BENCH_ONLY=normalise): bench_normalise on the gen_act exports:
+#      records/s of normalise alone (extract time taken off, measured in the same
+#      process), phone cache cold and warm, without phones, phone parsing alone, and the
+#      bytes of match profile per record (struct + string pool).
 #
 # BENCH_SIZES (default "100000 1000000"), BENCH_RUNS (default 3), BENCH_PORT (55990).
 # Files and results go to bench/out/ (results.md); the server lives in bench/out/pg
@@ -206,4 +210,25 @@ curl_s=$(median <"$out/api_curl.times")
         "$(calc "$wall - $wait_s")" "$(calc "$n / ($wall - $wait_s)")" "$cpu" \
         "$(calc "$n / $cpu")" "$(calc "$rss / 1024")" "$curl_s" "$(calc "$wall / $curl_s")"
 } | tee "$out/api.md"
+fi
+
+if [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = normalise ]; then
+echo "== normalise (bench_normalise on gen_act exports; extract time taken off; $runs runs, median)"
+{
+    echo "| records | normalise, phone cache cold | warm | without phones | phone parsing cold | warm | bytes per profile (struct + pool) |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|"
+} >"$out/normalise.md"
+for n in $sizes; do
+    [ -s "$out/act_$n.csv" ] || build/bench/gen_act "$n" 42 >"$out/act_$n.csv" 2>/dev/null
+    : >"$out/normalise_$n.txt"
+    for _ in $(seq "$runs"); do
+        build/bench/bench_normalise act "$out/act_$n.csv" | tr ' ' '\n' >>"$out/normalise_$n.txt"
+    done
+    fig() { grep "^$1=" "$out/normalise_$n.txt" | cut -d= -f2 | median; }
+    printf '| %d | %.0f/s | %.0f/s | %.0f/s | %.0f/s | %.0f/s | %.1f B (%d + %.1f) |\n' "$n" \
+        "$(fig normalise_cold_per_s)" "$(fig normalise_warm_per_s)" "$(fig normalise_nophone_per_s)" \
+        "$(fig phone_cold_per_s)" "$(fig phone_warm_per_s)" "$(fig bytes_per_profile)" \
+        "$(fig profile_struct_bytes)" "$(calc "$(fig pool_bytes) / $n")" >>"$out/normalise.md"
+done
+cat "$out/normalise.md"
 fi

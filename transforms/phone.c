@@ -201,7 +201,7 @@ static int rewrite(const char *s, size_t len, char *out, int blank_letters)
 /* Upper-case alpha-2 into cc ("" for none); "UK" is "GB". */
 static void country_code(const char *dc, char cc[3])
 {
-    cc[0] = '\0';
+    cc[0] = cc[1] = cc[2] = '\0';           /* all three: cc[1] seeds the cache hash */
     if (!dc || !isalpha((unsigned char)dc[0]) || !isalpha((unsigned char)dc[1]) || dc[2])
         return;
     cc[0] = (char)toupper((unsigned char)dc[0]);

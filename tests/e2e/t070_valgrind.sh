@@ -18,6 +18,8 @@ sed -i "s|exports/|$ROOT/examples/exports/|" "$tmpdir/strict.json"
 check_exit "a rejected run is valgrind-clean (exit 4, no error 99)" 4 vg run -c "$tmpdir/strict.json"
 check "extract is valgrind-clean" vg extract -c examples/pipeline.json
 check "check is valgrind-clean" vg check -c examples/pipeline.json
+check "normalise (every normaliser, libphonenumber through its C++ shim) is valgrind-clean" \
+    vg normalise -c examples/legacy.json
 
 # a web-API source: a whole read, an incremental one (records carried forward from the
 # target on a second session, a deleted one), and one that breaks off under allow_partial

@@ -357,6 +357,13 @@ static int cmd_normalise(int argc, char **argv)
         if (o.source && strcmp(o.source, src->name) != 0)
             continue;
         rc = source_opt_string(src, "default_country", NULL, &x.country, err);
+        if (!rc && x.country) {
+            const char *iso = normaliser_country(x.norm, x.country);
+            if (!iso)
+                rc = cm_fail(err, CM_ERR_CONFIG, "%s.default_country: unknown country \"%s\" "
+                             "(an ISO code such as \"DE\", or a name)", src->where, x.country);
+            x.country = iso;
+        }
         struct source_stats st;
         long long before = x.records;
         if (!rc)

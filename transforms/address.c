@@ -513,7 +513,7 @@ unsigned address_normalise(const struct contact_address *a, const char *default_
             flags |= ADDRESS_COUNTRY_UNKNOWN;
     }
     if (!code && default_country && *default_country)
-        code = default_country;
+        code = country_code(countries, default_country);    /* "de", "Germany" too */
     if (!code)
         flags |= ADDRESS_COUNTRY_UNKNOWN;
     if (code)

@@ -86,6 +86,11 @@ static enum cm_status intern(struct normaliser *n, const char *s, uint32_t *id)
     return rc;
 }
 
+const char *normaliser_country(const struct normaliser *n, const char *text)
+{
+    return country_code(n->countries, text);
+}
+
 const char *profile_text(const struct normaliser *n, uint32_t id)
 {
     return id ? keymap_key(&n->pool, id - 1) : "";

@@ -94,6 +94,10 @@ void normaliser_free(struct normaliser *n);
 enum cm_status normalise_contact(struct normaliser *n, const struct contact *c,
                                  const char *default_country, struct match_profile *p);
 
+/* The ISO alpha-2 code of a country name or code in any of the table's languages
+ * ("Deutschland", "DEU", "D" -> "DE"), or NULL: for checking a source's default_country. */
+const char *normaliser_country(const struct normaliser *n, const char *text);
+
 /* The interned text of an id ("" for 0). */
 const char *profile_text(const struct normaliser *n, uint32_t id);
 

@@ -15,7 +15,7 @@ printf '%s\r\n' \
   '"G7","MUELLER GMBH & CO KG","MUELLER, JUERGEN","juergen.mueller@example.de","+49 (0)30 1234567"' >"$tmpdir/gm.csv"
 cat >"$tmpdir/n.json" <<JSON
 { "sources": [ { "name": "act", "connector": "csv", "layout": "act", "path": "act.csv",
-                 "default_country": "DE" },
+                 "default_country": "Deutschland" },
                { "name": "gm", "connector": "csv", "layout": "act", "path": "gm.csv" } ] }
 JSON
 "$CRMERGE" normalise -c "$tmpdir/n.json" >"$tmpdir/out.jsonl" 2>"$tmpdir/err"
@@ -53,3 +53,8 @@ check_grep "normalise --layout FILE works too" '"source_key":"G7"' \
     "$CRMERGE" normalise --layout act "$tmpdir/gm.csv"
 check_exit "an unknown source is a usage error" 2 \
     "$CRMERGE" normalise -c "$tmpdir/n.json" --source nope
+sed 's/"Deutschland"/"Neverland"/' "$tmpdir/n.json" >"$tmpdir/bad.json"
+check_exit "an unknown default_country is a config error" 3 "$CRMERGE" normalise -c "$tmpdir/bad.json"
+cp "$tmpdir/last.out" "$tmpdir/bad.out"
+check_grep "... naming the key and the value" 'sources\[0\]\.default_country: unknown country "Neverland"' \
+    cat "$tmpdir/bad.out"

@@ -92,8 +92,11 @@ static int fits_any(const struct postal_rule *r, const char *skeleton, char *out
 
 static void copy_cut(char *out, size_t cap, const char *s, size_t n)
 {
-    if (n >= cap)
+    if (n >= cap) {
         n = cap - 1;
+        while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;                     /* not inside a UTF-8 character */
+    }
     memcpy(out, s, n);
     out[n] = '\0';
 }
@@ -105,6 +108,8 @@ unsigned address_postal_code(const char *text, const char *country, char *out, s
     out[0] = '\0';
     if (!text || cap == 0)
         return 0;
+    if (!text_valid_utf8(text, strlen(text)))
+        return ADDRESS_INVALID_UTF8 | ADDRESS_POSTAL_INVALID;   /* left out, never copied */
     /* the text trimmed, white space collapsed, upper case */
     for (const char *p = text; *p && n + 1 < sizeof given; p++) {
         char c = *p == '\t' || *p == '\r' || *p == '\n' ? ' ' : upper(*p);
@@ -112,8 +117,8 @@ unsigned address_postal_code(const char *text, const char *country, char *out, s
             continue;
         given[n++] = c;
     }
-    while (n && given[n - 1] == ' ')
-        n--;
+    while (n && (given[n - 1] == ' ' || !text_valid_utf8(given, n)))
+        n--;                         /* and not cut inside a character */
     given[n] = '\0';
     if (n == 0)
         return 0;

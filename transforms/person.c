@@ -674,16 +674,12 @@ enum cm_status person_normalise(const struct person_fields *f, const struct nick
     if (!out->given && !out->family)
         c.flags |= PERSON_EMPTY;
     keys_all(&c.honorific, c.tail_titles.n ? c.tail_titles.s : NULL);
-    if (c.honorific.n) {
-        out->honorific = arena_strdup(a, c.honorific.s);
-        if (!out->honorific)
-            c.oom = 1;
-    }
-    if (c.suffix.n) {
-        out->suffix = arena_strdup(a, c.suffix.s);
-        if (!out->suffix)
-            c.oom = 1;
-    }
+    /* the prefix and suffix fields are the source's text: folded like the names (a field
+     * of broken UTF-8 is flagged and left out, never copied) */
+    if (c.honorific.n)
+        out->honorific = fold(&c, c.honorific.s, TEXT_GERMAN);
+    if (c.suffix.n)
+        out->suffix = fold(&c, c.suffix.s, TEXT_GERMAN);
     out->flags = c.flags;
     buf_free(&c.b);
     if (c.oom) {

@@ -173,9 +173,9 @@ enum cm_status contact_to_json(const struct contact *c, struct buf *out)
 
 /* ---- reading the JSON form back ------------------------------------------------ */
 
-static const char *take(struct arena *a, json_t *obj, const char *key, int *oom)
+/* A copy of the JSON string v in the arena; NULL when v is not a string. */
+static const char *copy_string(struct arena *a, json_t *v, int *oom)
 {
-    json_t *v = json_object_get(obj, key);
     if (!json_is_string(v))
         return NULL;
     char *s = arena_strndup(a, json_string_value(v), json_string_length(v));
@@ -184,18 +184,19 @@ static const char *take(struct arena *a, json_t *obj, const char *key, int *oom)
     return s;
 }
 
+static const char *take(struct arena *a, json_t *obj, const char *key, int *oom)
+{
+    return copy_string(a, json_object_get(obj, key), oom);
+}
+
 static void take_address(struct arena *a, json_t *o, struct contact_address *addr, int *oom)
 {
     addr->type = take(a, o, "type", oom);
     size_t i;
     json_t *line;
     json_array_foreach(json_object_get(o, "lines"), i, line) {
-        if (addr->nlines < CONTACT_MAX_LINES && json_is_string(line)) {
-            const char *s = arena_strndup(a, json_string_value(line), json_string_length(line));
-            if (!s)
-                *oom = 1;
-            addr->lines[addr->nlines++] = s;
-        }
+        if (addr->nlines < CONTACT_MAX_LINES && json_is_string(line))
+            addr->lines[addr->nlines++] = copy_string(a, line, oom);
     }
     addr->city = take(a, o, "city", oom);
     addr->region = take(a, o, "region", oom);
@@ -234,12 +235,8 @@ enum cm_status contact_from_json(const char *json, size_t len, struct arena *are
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(o, "emails"), i, v) {
-        if (c->nemails < CONTACT_MAX_EMAILS && json_is_string(v)) {
-            const char *s = arena_strndup(arena, json_string_value(v), json_string_length(v));
-            if (!s)
-                oom = 1;
-            c->emails[c->nemails++] = s;
-        }
+        if (c->nemails < CONTACT_MAX_EMAILS && json_is_string(v))
+            c->emails[c->nemails++] = copy_string(arena, v, &oom);
     }
     json_array_foreach(json_object_get(o, "phones"), i, v) {
         if (c->nphones >= CONTACT_MAX_PHONES)
@@ -268,7 +265,7 @@ enum cm_status contact_from_json(const char *json, size_t len, struct arena *are
                 continue;
             struct contact_field *f = &c->extra[c->nextra++];
             f->name = arena_strdup(arena, key);
-            f->value = arena_strndup(arena, json_string_value(v), json_string_length(v));
+            f->value = copy_string(arena, v, &oom);
             if (!f->name || !f->value)
                 oom = 1;
         }

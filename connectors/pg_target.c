@@ -884,8 +884,9 @@ enum cm_status pgt_replay_live(struct pg_target *t, const char *source, pgt_reco
     PGconn *conn = t->reader->conn;
     const char *p[] = { source };
     if (!PQsendQueryParams(conn,
-            "SELECT source_key, content_hash, location, canonical::text FROM source_record"
-            " WHERE source = $1 AND deleted_run IS NULL", 1, NULL, p, NULL, NULL, 0) ||
+            "SELECT source_key, content_hash, location, (canonical - 'extra')::text"
+            " FROM source_record WHERE source = $1 AND deleted_run IS NULL",
+            1, NULL, p, NULL, NULL, 0) ||
         !PQsetSingleRowMode(conn))
         return db_fail(t->reader, NULL, "carrying records forward", err);
     enum cm_status rc = CM_OK;

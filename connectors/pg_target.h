@@ -87,7 +87,8 @@ enum cm_status pgt_sync_set(struct pg_target *t, const char *source, const char 
                             int whole, long long run_id, char *err);
 
 /* Each live record the target holds for source: key, content hash, location and
- * canonical JSON. Read on a second session of its own, so it works while the publish
+ * canonical JSON without its "extra" (unmapped source fields: not compared, and often
+ * half the text). Read on a second session of its own, so it works while the publish
  * transaction streams COPY; it sees what the last run published. */
 typedef enum cm_status pgt_record_fn(void *ctx, const char *key, const char *content_hash,
                                      const char *location, const char *json, size_t len,

@@ -1,125 +1,74 @@
 /* names.c — splitting a display full name into prefix / given / middle / family /
- * suffix (see names.h for the rules). Words are (pointer, length) ranges into the
- * input; only the joined parts are copied, into the caller's arena. */
+ * suffix (see names.h for the rules), and the word mechanics person.c shares: words,
+ * keys, joining, the suffix / particle / title lists. Words are (pointer, length)
+ * ranges into the input; only the joined parts are copied, into the caller's arena. */
 #include "transforms/names.h"
 
 #include <string.h>
-#include <strings.h>
 
-#define MAX_WORDS    32
 #define MAX_SEGMENTS 4
 
-struct word {
-    const char *s;
-    size_t n;
-};
-
 struct words {
-    struct word w[MAX_WORDS];
+    struct name_word w[NAME_MAX_WORDS];
     int n;
 };
 
-static int is_space(char c)
+/* ---- the shared word mechanics (names.h) ---------------------------------------------- */
+
+static int is_sep(char c, int commas)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f' ||
+           (commas && c == ',');
 }
 
-/* The word in lower case without dots, for comparison with the lists below. */
-static void word_key(const struct word *w, char *key, size_t cap)
+int name_words_split(const char *s, size_t n, int commas, struct name_word *w, int *nw)
+{
+    int k = 0;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && is_sep(s[i], commas))
+            i++;
+        if (i == n)
+            break;
+        size_t start = i;
+        while (i < n && !is_sep(s[i], commas))
+            i++;
+        if (k == NAME_MAX_WORDS)
+            return -1;
+        w[k].s = s + start;
+        w[k].n = i - start;
+        k++;
+    }
+    *nw = k;
+    return 0;
+}
+
+int name_word_key(const struct name_word *w, char *key, size_t cap)
 {
     size_t k = 0;
-    for (size_t i = 0; i < w->n && k + 1 < cap; i++) {
+    for (size_t i = 0; i < w->n; i++) {
         char c = w->s[i];
         if (c == '.')
             continue;
+        if (k + 1 >= cap)
+            return 0;
         key[k++] = (c >= 'A' && c <= 'Z') ? (char)(c + 'a' - 'A') : c;
     }
     key[k] = '\0';
+    return k > 0;
 }
 
-static int in_list(const struct word *w, const char *const *list)
+int name_key_in(const char *s, size_t n, const char *const *list)
 {
-    char key[16];
-    if (w->n >= sizeof key)
-        return 0;
-    word_key(w, key, sizeof key);
     for (size_t i = 0; list[i]; i++) {
-        if (strcmp(key, list[i]) == 0)
+        if (strlen(list[i]) == n && memcmp(list[i], s, n) == 0)
             return 1;
     }
     return 0;
 }
 
-static int is_prefix(const struct word *w)
-{
-    static const char *const list[] = { "mr", "mrs", "ms", "mx", "miss", "dr", "prof",
-                                         "herr", "frau", "sir", "dame", "rev", NULL };
-    /* German academic and engineering degrees written before the name, where dots
-     * sit inside the word: "Dipl.-Ing.", "Dr.-Ing.", "Dipl.-Kfm." */
-    static const char *const degrees[] = { "dipl-ing", "dr-ing", "dipl-kfm", "dipl-kff",
-                                           "dipl-inf", "dipl-phys", "dipl-math", "mag",
-                                           NULL };
-    if (in_list(w, degrees))
-        return 1;
-    /* "Dr" and "Dr." but not "D.r." */
-    return memchr(w->s, '.', w->n ? w->n - 1 : 0) == NULL && in_list(w, list);
-}
-
-static int is_suffix(const struct word *w)
-{
-    static const char *const list[] = { "jr", "sr", "ii", "iii", "iv", "phd", "md", "esq",
-                                         NULL };
-    return in_list(w, list);
-}
-
-static int is_conjunction(const struct word *w)
-{
-    static const char *const list[] = { "and", "&", "und", "+", NULL };
-    return in_list(w, list);
-}
-
-static int is_particle(const struct word *w)
-{
-    static const char *const list[] = { "van", "von", "de", "der", "den", "del", "della",
-                                         "di", "da", "du", "la", "le", "ter", "ten", "zu",
-                                         "dos", "das", NULL };
-    if (w->n >= 2 && w->s[w->n - 1] == '\'')
-        return 1;
-    if (w->n >= 4 && memcmp(w->s + w->n - 3, "\xe2\x80\x99", 3) == 0)   /* O’ */
-        return 1;
-    return memchr(w->s, '.', w->n) == NULL && in_list(w, list);
-}
-
-/* Split s[0..n) into words; -1 if there are too many to be a name. */
-static int split_words(const char *s, size_t n, struct words *out)
-{
-    out->n = 0;
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && is_space(s[i]))
-            i++;
-        if (i == n)
-            break;
-        size_t start = i;
-        while (i < n && !is_space(s[i]))
-            i++;
-        if (out->n == MAX_WORDS)
-            return -1;
-        out->w[out->n].s = s + start;
-        out->w[out->n].n = i - start;
-        out->n++;
-    }
-    return 0;
-}
-
-static void push(struct words *list, const struct word *w)
-{
-    if (list->n < MAX_WORDS)
-        list->w[list->n++] = *w;
-}
-
-/* Words [from, to) joined with single spaces, or NULL for none. *oom set on failure. */
-static const char *join(struct arena *a, const struct word *w, int from, int to, int *oom)
+const char *name_words_join(struct arena *a, const struct name_word *w, int from, int to,
+                            int *oom)
 {
     if (from >= to)
         return NULL;
@@ -140,6 +89,97 @@ static const char *join(struct arena *a, const struct word *w, int from, int to,
     }
     *p = '\0';
     return out;
+}
+
+int name_is_suffix(const char *s, size_t n)
+{
+    static const char *const list[] = { "jr", "sr", "ii", "iii", "iv", "phd", "md", "esq",
+                                         NULL };
+    return name_key_in(s, n, list);
+}
+
+int name_is_particle(const char *s, size_t n)
+{
+    static const char *const list[] = { "van", "von", "de", "der", "den", "del", "della",
+                                         "di", "da", "du", "la", "le", "ter", "ten", "zu",
+                                         "dos", "das", NULL };
+    return name_key_in(s, n, list);
+}
+
+int name_is_honorific(const char *s, size_t n)
+{
+    static const char *const list[] = { "mr", "mrs", "ms", "mx", "miss", "dr", "prof",
+                                         "herr", "frau", "sir", "dame", "rev", NULL };
+    return name_key_in(s, n, list);
+}
+
+int name_is_degree(const char *s, size_t n)
+{
+    static const char *const list[] = { "dipl-ing", "dr-ing", "dipl-kfm", "dipl-kff",
+                                         "dipl-inf", "dipl-phys", "dipl-math", "mag", NULL };
+    return name_key_in(s, n, list);
+}
+
+/* ---- splitting a display name ------------------------------------------------------- */
+
+/* The key of a word for the lists, its length, or 0: a word of 16 bytes or more is on
+ * none of them. */
+static size_t key_of(const struct name_word *w, char key[16])
+{
+    if (w->n >= 16 || !name_word_key(w, key, 16))
+        return 0;
+    return strlen(key);
+}
+
+static int in_list(const struct name_word *w, const char *const *list)
+{
+    char key[16];
+    size_t k = key_of(w, key);
+    return k && name_key_in(key, k, list);
+}
+
+static int is_prefix(const struct name_word *w)
+{
+    char key[16];
+    size_t k = key_of(w, key);
+    if (!k)
+        return 0;
+    /* German academic and engineering degrees written before the name, where dots
+     * sit inside the word: "Dipl.-Ing.", "Dr.-Ing.", "Dipl.-Kfm." */
+    if (name_is_degree(key, k))
+        return 1;
+    /* "Dr" and "Dr." but not "D.r." */
+    return memchr(w->s, '.', w->n ? w->n - 1 : 0) == NULL && name_is_honorific(key, k);
+}
+
+static int is_suffix(const struct name_word *w)
+{
+    char key[16];
+    size_t k = key_of(w, key);
+    return k && name_is_suffix(key, k);
+}
+
+static int is_conjunction(const struct name_word *w)
+{
+    static const char *const list[] = { "and", "&", "und", "+", NULL };
+    return in_list(w, list);
+}
+
+static int is_particle(const struct name_word *w)
+{
+    if (w->n >= 2 && w->s[w->n - 1] == '\'')
+        return 1;
+    if (w->n >= 4 && memcmp(w->s + w->n - 3, "\xe2\x80\x99", 3) == 0)   /* O’ */
+        return 1;
+    char key[16];
+    size_t k = memchr(w->s, '.', w->n) == NULL ? key_of(w, key) : 0;
+    return k && name_is_particle(key, k);
+}
+
+static void push(struct words *list, const struct name_word *w)
+{
+    if (list->n < NAME_MAX_WORDS)
+        list->w[list->n++] = *w;
 }
 
 /* Leading honorifics of w[*from..to): moved to prefixes. */
@@ -272,7 +312,7 @@ static int split_segments(const char *full, struct words *seg, int *nseg, struct
     for (;;) {
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (n == MAX_SEGMENTS || split_words(p, len, &seg[n]) != 0)
+        if (n == MAX_SEGMENTS || name_words_split(p, len, 0, seg[n].w, &seg[n].n) != 0)
             return -1;
         n++;
         if (!comma)
@@ -314,16 +354,17 @@ enum cm_status name_split(const char *full, struct arena *a, struct name_parts *
         return CM_OK;
 
     int oom = 0;
-    out->prefix = join(a, sp.prefixes.w, 0, sp.prefixes.n, &oom);
-    out->suffix = join(a, sp.suffixes.w, 0, sp.suffixes.n, &oom);
+    out->prefix = name_words_join(a, sp.prefixes.w, 0, sp.prefixes.n, &oom);
+    out->suffix = name_words_join(a, sp.suffixes.w, 0, sp.suffixes.n, &oom);
     if (sp.given_ws) {
-        out->given = join(a, sp.given_ws->w, sp.given_from,
-                          sp.given_from < sp.given_to ? sp.given_from + 1 : sp.given_from,
-                          &oom);
-        out->middle = join(a, sp.given_ws->w, sp.given_from + 1, sp.given_to, &oom);
+        int given_to = sp.given_from < sp.given_to ? sp.given_from + 1 : sp.given_from;
+        out->given = name_words_join(a, sp.given_ws->w, sp.given_from, given_to, &oom);
+        out->middle = name_words_join(a, sp.given_ws->w, sp.given_from + 1, sp.given_to,
+                                      &oom);
     }
     if (sp.family_ws)
-        out->family = join(a, sp.family_ws->w, sp.family_from, sp.family_to, &oom);
+        out->family = name_words_join(a, sp.family_ws->w, sp.family_from, sp.family_to,
+                                      &oom);
     if (oom) {
         clear(out);
         return CM_ERR_NOMEM;

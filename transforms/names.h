@@ -23,6 +23,7 @@
 #ifndef CM_NAMES_H
 #define CM_NAMES_H
 
+#include <stddef.h>
 #include "pipeline/arena.h"
 #include "pipeline/status.h"
 
@@ -32,5 +33,42 @@ struct name_parts {
 
 /* Split full into *out; strings are allocated from a. CM_OK or CM_ERR_NOMEM. */
 enum cm_status name_split(const char *full, struct arena *a, struct name_parts *out);
+
+/* ---- the word mechanics, shared with person.c (matching) ----------------------------
+ * A word is a (pointer, length) range into the caller's string. */
+#define NAME_MAX_WORDS 32
+
+struct name_word {
+    const char *s;
+    size_t n;
+};
+
+/* The words of s[0..n), separated by white space, and by commas too when commas is
+ * set; *nw of them into w[NAME_MAX_WORDS]. -1 if there are more than NAME_MAX_WORDS. */
+int name_words_split(const char *s, size_t n, int commas, struct name_word *w, int *nw);
+
+/* The word's key: lower case (ASCII), dots dropped, into key[cap]. 0 if the key is
+ * empty or does not fit (then the word is no title, suffix or particle). */
+int name_word_key(const struct name_word *w, char *key, size_t cap);
+
+/* 1 if s[0..n) is one of the NULL-terminated list. */
+int name_key_in(const char *s, size_t n, const char *const *list);
+
+/* Words w[from..to) joined with single spaces, from a; NULL for none, or NULL with
+ * *oom set when a is out of memory. */
+const char *name_words_join(struct arena *a, const struct name_word *w, int from, int to,
+                            int *oom);
+
+/* The keys every name reader treats as a suffix ("jr", "phd", ...) and as a family-name
+ * particle ("van", "de", ...): s[0..n) a key (lower case, no dots). The display split
+ * uses exactly these; person.c adds the matcher's extras (see there). */
+int name_is_suffix(const char *s, size_t n);
+int name_is_particle(const char *s, size_t n);
+
+/* Titles before a name, as keys: honorifics ("mr", "dr", "herr", ...; the display split
+ * takes them only without an inner dot) and German degrees ("dipl-ing", "dr-ing", "mag",
+ * ...). person.c adds the matcher's extras. */
+int name_is_honorific(const char *s, size_t n);
+int name_is_degree(const char *s, size_t n);
 
 #endif

@@ -1,7 +1,7 @@
 /* person.c — person names for matching and the nickname table (see person.h).
  *
- * A name field is read as words (white space and commas separate them), as names.c
- * does; titles and suffixes are recognised on the raw words, by a key (lower case, no
+ * A name field is read as words (white space and commas separate them) with names.c's
+ * word mechanics (names.h); titles and suffixes are recognised on the raw words, by a key (lower case, no
  * dots), before folding, so "Dr.-Ing." and "Ph.D." are still whole. What remains is
  * folded by text_fold() and coded by phonetic.c. The nickname table interns every name
  * once (keymap) and keeps per name the range of its canonical names. */
@@ -204,102 +204,64 @@ int nicknames_lookup(const struct nicknames *nk, const char *folded,
 
 /* ---- words of a raw name field ------------------------------------------------------ */
 
-#define MAX_WORDS 32
+/* The word mechanics are names.c's (names.h): a name field's words are separated by
+ * white space and commas; keys are lower case without dots. */
 #define KEY_MAX   24
 
-struct word {
-    const char *s;
-    size_t n;
-};
-
-static int is_sep(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f' ||
-           c == ',';
-}
-
-/* The words of s; -1 if there are more than MAX_WORDS (the field is then not taken
+/* The words of s; -1 if there are more than NAME_MAX_WORDS (the field is then not taken
  * apart, only folded). */
-static int split_words(const char *s, struct word *w, int *nw)
+static int split_words(const char *s, struct name_word *w, int *nw)
 {
-    int n = 0;
-    for (size_t i = 0; s[i];) {
-        while (s[i] && is_sep(s[i]))
-            i++;
-        if (!s[i])
-            break;
-        size_t start = i;
-        while (s[i] && !is_sep(s[i]))
-            i++;
-        if (n == MAX_WORDS)
-            return -1;
-        w[n].s = s + start;
-        w[n].n = i - start;
-        n++;
-    }
-    *nw = n;
-    return 0;
+    return name_words_split(s, strlen(s), 1, w, nw);
 }
 
-/* Lower case, dots dropped; 0 if the word cannot be a title or suffix (too long). */
-static int word_key(const struct word *w, char key[KEY_MAX])
+/* The key of w, its length, or 0 if the word cannot be a title or suffix (too long). */
+static size_t word_key(const struct name_word *w, char key[KEY_MAX])
 {
-    size_t k = 0;
-    for (size_t i = 0; i < w->n; i++) {
-        char c = w->s[i];
-        if (c == '.')
-            continue;
-        if (k + 1 == KEY_MAX)
-            return 0;
-        key[k++] = (c >= 'A' && c <= 'Z') ? (char)(c + 'a' - 'A') : c;
-    }
-    key[k] = '\0';
-    return k > 0;
+    return name_word_key(w, key, KEY_MAX) ? strlen(key) : 0;
 }
 
-static int in_list(const char *key, const char *const *list)
-{
-    for (size_t i = 0; list[i]; i++) {
-        if (strcmp(key, list[i]) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-static int has_dot(const struct word *w)
+static int has_dot(const struct name_word *w)
 {
     return memchr(w->s, '.', w->n) != NULL;
 }
 
-/* A title; after_title: the word before was one ("Dr. med.", "Dr. rer. nat."). */
-static int is_title(const struct word *w, int after_title)
+/* A title; after_title: the word before was one ("Dr. med.", "Dr. rer. nat.").
+ * names.c's honorifics and degrees, and more: matching strips every title a source may
+ * put in a name field, while the display split (name_split) keeps these extras as name
+ * words ("Hon.", "Ing." can be a given name there) and so leaves its output as it was. */
+static int is_title(const struct name_word *w, int after_title)
 {
     static const char *const titles[] = {
-        "herr", "frau", "dr", "prof", "mr", "mrs", "ms", "miss", "mx", "sir", "dame", "rev",
-        "hon", "mag", "ing", "dipl-ing", "dr-ing", "dipl-kfm", "dipl-kff", "dipl-inf",
-        "dipl-phys", "dipl-math", "dipl-oec", "dipl-psych", "dipl-biol", "dipl-chem",
-        "dipl-volkswirt", "dipl-betriebswirt", "prof-dr", "univ-prof", NULL };
+        "hon", "ing", "dipl-oec", "dipl-psych", "dipl-biol", "dipl-chem", "dipl-volkswirt",
+        "dipl-betriebswirt", "prof-dr", "univ-prof", NULL };
     static const char *const dotted[] = { "hr", "fr", NULL };     /* "Hr." but not "Hr" */
     static const char *const after_dr[] = { "med", "dent", "vet", "phil", "jur", "rer",
                                             "nat", "pol", "oec", "habil", "mult", "hc",
                                             "h", "c", "theol", "sc", NULL };
     char key[KEY_MAX];
-    if (!word_key(w, key))
+    size_t k = word_key(w, key);
+    if (!k)
         return 0;
-    if (in_list(key, titles) || (has_dot(w) && in_list(key, dotted)))
+    if (name_is_honorific(key, k) || name_is_degree(key, k) || name_key_in(key, k, titles) ||
+        (has_dot(w) && name_key_in(key, k, dotted)))
         return 1;
-    return after_title && in_list(key, after_dr);
+    return after_title && name_key_in(key, k, after_dr);
 }
 
-static int is_suffix(const struct word *w)
+/* A suffix: names.c's, and the matcher's extras. Kept out of name_split's list so that
+ * the display split stays as it was ("Ann Cole MBA": family "MBA" there; here "MBA"
+ * is stripped from a name field as a suffix). */
+static int is_suffix(const struct name_word *w)
 {
-    static const char *const suffixes[] = { "jr", "jnr", "sr", "snr", "ii", "iii", "iv",
-                                            "phd", "md", "mba", "msc", "esq", NULL };
+    static const char *const extras[] = { "jnr", "snr", "mba", "msc", NULL };
     static const char *const dotted[] = { "jun", "sen", NULL };   /* "jun." not "Jun" */
     char key[KEY_MAX];
-    if (!word_key(w, key))
+    size_t k = word_key(w, key);
+    if (!k)
         return 0;
-    return in_list(key, suffixes) || (has_dot(w) && in_list(key, dotted));
+    return name_is_suffix(key, k) || name_key_in(key, k, extras) ||
+           (has_dot(w) && name_key_in(key, k, dotted));
 }
 
 /* A list of keys joined by spaces ("prof dr ing"), hyphens as spaces. */
@@ -308,12 +270,12 @@ struct keys {
     size_t n;
 };
 
-static void keys_add(struct keys *k, const struct word *w)
+static void keys_add(struct keys *k, const struct name_word *w)
 {
     char key[KEY_MAX];
-    if (!word_key(w, key))
+    size_t len = word_key(w, key);
+    if (!len)
         return;
-    size_t len = strlen(key);
     if (k->n + len + 2 > sizeof k->s)
         return;                      /* a dozen titles already: the rest is noise */
     if (k->n)
@@ -325,7 +287,7 @@ static void keys_add(struct keys *k, const struct word *w)
 
 static void keys_all(struct keys *k, const char *s)
 {
-    struct word w[MAX_WORDS];
+    struct name_word w[NAME_MAX_WORDS];
     int n;
     if (!s || split_words(s, w, &n) != 0)
         return;
@@ -344,36 +306,12 @@ struct ctx {
     int oom;
 };
 
+/* No words at all (white space and commas only); more than NAME_MAX_WORDS is not. */
 static int blank(const char *s)
 {
-    if (!s)
-        return 1;
-    for (; *s; s++) {
-        if (!is_sep(*s))
-            return 0;
-    }
-    return 1;
-}
-
-static char *join_words(struct ctx *c, const struct word *w, int from, int to)
-{
-    size_t len = 0;
-    for (int i = from; i < to; i++)
-        len += w[i].n + 1;
-    char *out = arena_alloc(c->a, len + 1);
-    if (!out) {
-        c->oom = 1;
-        return NULL;
-    }
-    char *p = out;
-    for (int i = from; i < to; i++) {
-        if (i > from)
-            *p++ = ' ';
-        memcpy(p, w[i].s, w[i].n);
-        p += w[i].n;
-    }
-    *p = '\0';
-    return out;
+    struct name_word w[NAME_MAX_WORDS];
+    int n;
+    return !s || (split_words(s, w, &n) == 0 && n == 0);
 }
 
 /* A given, middle or family field without its leading titles and trailing suffixes
@@ -382,7 +320,7 @@ static const char *strip_field(struct ctx *c, const char *s)
 {
     if (blank(s))
         return NULL;
-    struct word w[MAX_WORDS];
+    struct name_word w[NAME_MAX_WORDS];
     int n;
     if (split_words(s, w, &n) != 0)
         return s;
@@ -400,7 +338,7 @@ static const char *strip_field(struct ctx *c, const char *s)
         keys_add(&c->suffix, &w[i]);
     if (from >= keep)
         return NULL;
-    return join_words(c, w, from, keep);
+    return name_words_join(c->a, w, from, keep, &c->oom);
 }
 
 /* The fold of raw (NULL for none or an empty result), flags noted. */
@@ -443,17 +381,14 @@ static void fold_both(struct ctx *c, const char *raw, const char **german, const
     }
 }
 
+/* A particle of a folded family name: names.c's, and more that matching drops from
+ * family_core. Kept out of name_split's list so that the display split stays as it was
+ * ("Jan op den Berg": middle "op", family "den Berg" there). */
 static int is_particle(const char *w, size_t n)
 {
-    static const char *const list[] = { "van", "von", "vom", "zum", "zur", "zu", "de",
-                                         "der", "den", "del", "della", "dei", "des", "di",
-                                         "da", "du", "do", "dos", "das", "la", "le", "lo",
-                                         "ter", "ten", "op", "het", "af", "av", NULL };
-    for (size_t i = 0; list[i]; i++) {
-        if (strlen(list[i]) == n && memcmp(list[i], w, n) == 0)
-            return 1;
-    }
-    return 0;
+    static const char *const extras[] = { "vom", "zum", "zur", "dei", "des", "do", "lo",
+                                          "op", "het", "af", "av", NULL };
+    return name_is_particle(w, n) || name_key_in(w, n, extras);
 }
 
 /* Prefixes written apart or with an apostrophe, joined to the name ("o neil"). */
@@ -594,7 +529,7 @@ static void split_full(struct ctx *c, const char *full, struct name_parts *parts
         char *comma = strrchr(copy, ',');
         if (!comma)
             break;
-        struct word w[MAX_WORDS];
+        struct name_word w[NAME_MAX_WORDS];
         int n, all = 1;
         if (split_words(comma + 1, w, &n) != 0 || n == 0)
             break;

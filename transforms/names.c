@@ -93,16 +93,17 @@ const char *name_words_join(struct arena *a, const struct name_word *w, int from
 
 int name_is_suffix(const char *s, size_t n)
 {
-    static const char *const list[] = { "jr", "sr", "ii", "iii", "iv", "phd", "md", "esq",
-                                         NULL };
+    static const char *const list[] = { "jr", "jnr", "sr", "snr", "ii", "iii", "iv", "phd",
+                                         "md", "mba", "msc", "esq", NULL };
     return name_key_in(s, n, list);
 }
 
 int name_is_particle(const char *s, size_t n)
 {
-    static const char *const list[] = { "van", "von", "de", "der", "den", "del", "della",
-                                         "di", "da", "du", "la", "le", "ter", "ten", "zu",
-                                         "dos", "das", NULL };
+    static const char *const list[] = { "van", "von", "vom", "de", "der", "den", "des", "del",
+                                         "della", "di", "da", "du", "do", "la", "le", "ter",
+                                         "ten", "zu", "zum", "zur", "op", "het", "dos", "das",
+                                         NULL };
     return name_key_in(s, n, list);
 }
 

@@ -8,14 +8,15 @@
  *   - leading honorifics go to prefix: Mr, Mrs, Ms, Miss, Dr, Prof, Herr, Frau, with
  *     or without a dot, several in a row ("Prof. Dr."), joined by "and"/"&"/"und"
  *     ("Mr. and Mrs.");
- *   - trailing generational and academic suffixes go to suffix: Jr, Sr, II, III, IV,
- *     PhD, MD, Esq (dots ignored: "Ph.D."), also after a comma ("Ann Cole, Jr.");
+ *   - trailing generational and academic suffixes go to suffix: Jr, Jnr, Sr, Snr, II,
+ *     III, IV, PhD, MD, MBA, MSc, Esq (dots ignored: "Ph.D."), also after a comma
+ *     ("Ann Cole, Jr.");
  *   - "Family, Given Middle" (one comma) is the inverted form;
  *   - otherwise the first word is the given name and the last the family name, the
  *     words between are middle names, except that family-name particles stay with the
- *     family name: van, von, de, der, den, del, della, di, da, du, la, le, ter, ten,
- *     zu, dos, das and any word ending in an apostrophe ("van der Berg", "de la Cruz",
- *     "O' Brien");
+ *     family name: van, von, vom, de, der, den, des, del, della, di, da, du, do, la,
+ *     le, ter, ten, zu, zum, zur, op, het, dos, das and any word ending in an
+ *     apostrophe ("van der Berg", "de la Cruz", "op den Berg", "O' Brien");
  *   - a single remaining word is the given name ("Ann"), or the family name when an
  *     honorific precedes it ("Dr. Cole");
  *   - names of two people ("John and Jane Smith") and anything with more than one

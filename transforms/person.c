@@ -249,19 +249,16 @@ static int is_title(const struct name_word *w, int after_title)
     return after_title && name_key_in(key, k, after_dr);
 }
 
-/* A suffix: names.c's, and the matcher's extras. Kept out of name_split's list so that
- * the display split stays as it was ("Ann Cole MBA": family "MBA" there; here "MBA"
- * is stripped from a name field as a suffix). */
+/* A suffix: names.c's, and the dotted German "jun." / "sen." (undotted they are
+ * names: "Jun"). */
 static int is_suffix(const struct name_word *w)
 {
-    static const char *const extras[] = { "jnr", "snr", "mba", "msc", NULL };
     static const char *const dotted[] = { "jun", "sen", NULL };   /* "jun." not "Jun" */
     char key[KEY_MAX];
     size_t k = word_key(w, key);
     if (!k)
         return 0;
-    return name_is_suffix(key, k) || name_key_in(key, k, extras) ||
-           (has_dot(w) && name_key_in(key, k, dotted));
+    return name_is_suffix(key, k) || (has_dot(w) && name_key_in(key, k, dotted));
 }
 
 /* A list of keys joined by spaces ("prof dr ing"), hyphens as spaces. */
@@ -381,13 +378,12 @@ static void fold_both(struct ctx *c, const char *raw, const char **german, const
     }
 }
 
-/* A particle of a folded family name: names.c's, and more that matching drops from
- * family_core. Kept out of name_split's list so that the display split stays as it was
- * ("Jan op den Berg": middle "op", family "den Berg" there). */
+/* A particle of a folded family name: names.c's, and a few more that matching drops
+ * from family_core but the display split does not take as particles, because they are
+ * also names or name parts of their own ("Ann Lo Chen", "Af", "Dei"). */
 static int is_particle(const char *w, size_t n)
 {
-    static const char *const extras[] = { "vom", "zum", "zur", "dei", "des", "do", "lo",
-                                          "op", "het", "af", "av", NULL };
+    static const char *const extras[] = { "dei", "lo", "af", "av", NULL };
     return name_is_particle(w, n) || name_key_in(w, n, extras);
 }
 

@@ -56,6 +56,8 @@ TEST(honorifics_and_suffixes)
         { "Prof. Dr.-Ing. Eva Braun", "Prof. Dr.-Ing.", "Eva", NULL, "Braun", NULL },
         { "Miss Ann Cole",           "Miss", "Ann", NULL, "Cole", NULL },
         { "John Smith III",          NULL, "John", NULL, "Smith", "III" },
+        { "Ann Cole MBA",            NULL, "Ann", NULL, "Cole", "MBA" },
+        { "Tom Brown Jnr",           NULL, "Tom", NULL, "Brown", "Jnr" },
         { "Ann Cole Jr. PhD",        NULL, "Ann", NULL, "Cole", "Jr. PhD" },
         { "Ann Cole, Ph.D.",         NULL, "Ann", NULL, "Cole", "Ph.D." },
         { "Ann Cole, Jr., Esq.",     NULL, "Ann", NULL, "Cole", "Jr. Esq." },
@@ -88,6 +90,9 @@ TEST(family_name_particles)
         { "Ann O' Brien",           NULL, "Ann", NULL, "O' Brien", NULL },
         { "Dick Van Dyke",          NULL, "Dick", NULL, "Van Dyke", NULL },
         { "Van Morrison",           NULL, "Van", NULL, "Morrison", NULL },
+        { "Hans vom Berg",          NULL, "Hans", NULL, "vom Berg", NULL },
+        { "Jan op den Berg",        NULL, "Jan", NULL, "op den Berg", NULL },
+        { "Anna zur Mühlen",        NULL, "Anna", NULL, "zur Mühlen", NULL },
     };
     check_cases(cases, sizeof cases / sizeof cases[0]);
 }

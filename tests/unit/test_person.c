@@ -109,6 +109,8 @@ TEST(full_names_german)
           "von mueller", "mueller", "juergen", 0 },
         { FULL("Ludwig van Beethoven"), NULL, NULL, "ludwig", NULL, NULL, "l",
           "van beethoven", "beethoven", "ludwig", 0 },
+        { FULL("Hans vom Berg"), NULL, NULL, "hans", NULL, NULL, "h", "vom berg", "berg",
+          "hans,johannes,johann", 0 },
         { FULL("Thomas Müller-Lüdenscheidt"), NULL, NULL, "thomas", NULL, NULL, "t",
           "mueller luedenscheidt", "mueller luedenscheidt", "thomas", 0 },
         { FULL("Jörg Weiß"), NULL, NULL, "joerg", "jorg", NULL, "j", "weiss", "weiss",
@@ -124,6 +126,8 @@ TEST(full_names_english)
     static const struct person_case cases[] = {
         { FULL("Bob Smith Jr."), NULL, "jr", "bob", NULL, NULL, "b", "smith", "smith",
           "robert", 0 },
+        { FULL("Ann Cole MBA"), NULL, "mba", "ann", NULL, NULL, "a", "cole", "cole",
+          "ann,anne,anna", 0 },
         { FULL("J. R. R. Tolkien"), NULL, NULL, "j", NULL, "r r", "j r r", "tolkien",
           "tolkien", "", PERSON_INITIALS },
         { FULL("Mary-Kate O'Neil"), NULL, NULL, "mary kate", NULL, NULL, "m k", "o neil",

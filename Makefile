@@ -13,7 +13,7 @@ WARN     := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wwrite-str
             -Wshadow -Wno-missing-field-initializers
 CPPFLAGS := -D_GNU_SOURCE -I. $(shell pkg-config --cflags $(PKGS))
 # libphonenumber (Debian libphonenumber-dev) ships no .pc file; it is C++, reached only
-# through transforms/phone_shim.cc, so the C++ runtime is linked too.
+# through transforms/normalise/phone_shim.cc, so the C++ runtime is linked too.
 LDLIBS   := $(shell pkg-config --libs $(PKGS)) -lphonenumber -lstdc++ -lm
 O        ?= build
 SAN      :=
@@ -26,9 +26,9 @@ CFLAGS_ALL := $(WARN) $(OPT) $(SAN) $(CFLAGS)
 CXXWARN  := -std=c++17 -Wall -Wextra -Werror -Wshadow
 CXXFLAGS_ALL := $(CXXWARN) $(OPT) $(SAN) $(CXXFLAGS)
 
-LIB_SRC  := $(sort $(wildcard pipeline/*.c connectors/*.c transforms/*.c))
+LIB_SRC  := $(sort $(shell find pipeline connectors transforms -name '*.c'))
 LIB_SRC  := $(filter-out pipeline/main.c,$(LIB_SRC))
-LIB_CXX  := $(sort $(wildcard transforms/*.cc))
+LIB_CXX  := $(sort $(shell find transforms -name '*.cc'))
 LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o) $(LIB_CXX:%.cc=$(O)/%.o)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(O)/tests/%)

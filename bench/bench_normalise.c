@@ -18,8 +18,8 @@
 #include <time.h>
 #include "pipeline/config.h"
 #include "pipeline/extract.h"
-#include "transforms/phone.h"
-#include "transforms/profile.h"
+#include "transforms/normalise/phone.h"
+#include "transforms/normalise/profile.h"
 
 struct pass {
     struct normaliser *norm;     /* NULL: extract only */

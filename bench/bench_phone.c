@@ -1,4 +1,4 @@
-/* bench_phone.c — phone_normalise() parse rate (transforms/phone.h): numbers/s cold
+/* bench_phone.c — phone_normalise() parse rate (transforms/normalise/phone.h): numbers/s cold
  * (no cache, every number new), with the cache cold (first sight of each), and warm
  * (the same numbers again, all hits).
  *
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "transforms/phone.h"
+#include "transforms/normalise/phone.h"
 
 static uint64_t rng = 42;
 static uint64_t next(void)                  /* splitmix64 */

@@ -33,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "connectors/textin.h"
+#include "connectors/formats/textin.h"
 #include "pipeline/arena.h"
 #include "pipeline/config.h"
 #include "pipeline/hash.h"

@@ -81,8 +81,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "connectors/dbf.h"
-#include "connectors/extsort.h"
+#include "connectors/formats/dbf_file.h"
+#include "pipeline/extsort.h"
 #include "pipeline/arena.h"
 #include "pipeline/config.h"
 

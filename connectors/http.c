@@ -4,9 +4,9 @@
  *
  * Owns: the source options below, the credentials read from the environment, paging,
  * page parsing, the incremental filter and bookmark, deleted markers, the error
- * messages of a failed page. Borrows: the HTTP client (connectors/http_client.c:
+ * messages of a failed page. Borrows: the HTTP client (connectors/http/http_client.c:
  * retries, timeouts, redirects, OAuth2, redaction), the API description and record
- * flattening (connectors/http_api.c). The preset's description is the "api" object of
+ * flattening (connectors/http/http_api.c). The preset's description is the "api" object of
  * the preset's layout file (schemas/<preset>.json); the source's "api" overrides it.
  *
  * Options (in the source object; schemas/http.md has the whole story):
@@ -40,8 +40,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "connectors/http_api.h"
-#include "connectors/http_client.h"
+#include "connectors/http/http_api.h"
+#include "connectors/http/http_client.h"
 #include "pipeline/config.h"
 
 #define HC_RAW_MAX     4096          /* record text kept for rejected_record */

@@ -102,9 +102,9 @@
 #include <strings.h>
 #include <time.h>
 
-#include "connectors/codepage.h"
-#include "connectors/textin.h"
-#include "connectors/xmlcut.h"
+#include "connectors/formats/codepage.h"
+#include "connectors/formats/textin.h"
+#include "connectors/formats/xmlcut.h"
 #include "pipeline/config.h"
 
 #define SX_PATH_MAX       32             /* segments in record_path */

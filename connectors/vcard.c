@@ -78,8 +78,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "connectors/codepage.h"
-#include "connectors/textin.h"
+#include "connectors/formats/codepage.h"
+#include "connectors/formats/textin.h"
 #include "pipeline/arena.h"
 #include "pipeline/config.h"
 #include "pipeline/hash.h"

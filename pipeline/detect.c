@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 #include "connectors/connector.h"
-#include "connectors/dbf.h"
+#include "connectors/formats/dbf_file.h"
 #include "pipeline/config.h"
 #include "transforms/mapping.h"
 

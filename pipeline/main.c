@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "connectors/pg_target.h"
+#include "connectors/pg/pg_target.h"
 #include "pipeline/config.h"
 #include "pipeline/detect.h"
 #include "pipeline/extract.h"
 #include "pipeline/run.h"
-#include "transforms/profile.h"
+#include "transforms/normalise/profile.h"
 #include "transforms/mapping.h"
 
 #define CRMERGE_VERSION "0.1.0"

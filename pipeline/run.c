@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "connectors/pg_copy.h"
-#include "connectors/pg_target.h"
+#include "connectors/pg/pg_copy.h"
+#include "connectors/pg/pg_target.h"
 #include "pipeline/arena.h"
 #include "pipeline/extract.h"
 #include "pipeline/hash.h"
 #include "pipeline/snapshot.h"
-#include "transforms/resolve_exact.h"
+#include "transforms/match/resolve_exact.h"
 
 struct run_ctx {
     struct pg_target *pg;

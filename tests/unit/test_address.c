@@ -1,7 +1,7 @@
-/* test_address.c — addresses to keys (transforms/address.c), real German and English
+/* test_address.c — addresses to keys (transforms/normalise/address.c), real German and English
  * addresses, table-driven. */
 #include "tests/unit/testlib.h"
-#include "transforms/address.h"
+#include "transforms/normalise/address.h"
 
 static struct countries *countries;
 

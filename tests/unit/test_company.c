@@ -1,6 +1,6 @@
-/* test_company.c — company names as matching keys (transforms/company.c), table-driven. */
+/* test_company.c — company names as matching keys (transforms/normalise/company.c), table-driven. */
 #include "tests/unit/testlib.h"
-#include "transforms/company.h"
+#include "transforms/normalise/company.h"
 
 #include <stdlib.h>
 

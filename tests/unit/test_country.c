@@ -1,7 +1,7 @@
-/* test_country.c — country text to alpha-2 (transforms/country.c, schemas/countries.tsv). */
+/* test_country.c — country text to alpha-2 (transforms/normalise/country.c, schemas/countries.tsv). */
 #include <stdlib.h>
 #include "tests/unit/testlib.h"
-#include "transforms/country.h"
+#include "transforms/normalise/country.h"
 
 static struct countries *shipped;
 

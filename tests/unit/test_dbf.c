@@ -1,5 +1,5 @@
-/* test_dbf.c — the dBase reader (connectors/dbf.c) and the dbf connector and layout
- * (connectors/dbf_connector.c, schemas/act_dbf.json).
+/* test_dbf.c — the dBase reader (connectors/formats/dbf_file.c) and the dbf connector and layout
+ * (connectors/dbf.c, schemas/act_dbf.json).
  *
  * Most cases compare a transcript of what the reader yielded, one line per record or
  * reject:
@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "connectors/connector.h"
-#include "connectors/dbf.h"
+#include "connectors/formats/dbf_file.h"
 #include "pipeline/arena.h"
 #include "pipeline/config.h"
 #include "pipeline/contact.h"

@@ -1,9 +1,9 @@
-/* test_email.c — e-mail addresses to their comparable form (transforms/email.c),
+/* test_email.c — e-mail addresses to their comparable form (transforms/normalise/email.c),
  * table-driven: trimming and wrappers, case, IDN, syntax, limits, roles, provider rules. */
 #include <stdlib.h>
 
 #include "tests/unit/testlib.h"
-#include "transforms/email.h"
+#include "transforms/normalise/email.h"
 
 struct email_case {
     const char *raw;

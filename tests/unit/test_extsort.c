@@ -1,4 +1,4 @@
-/* test_extsort.c — the external sort (connectors/extsort.c): in memory, spilled to
+/* test_extsort.c — the external sort (pipeline/extsort.c): in memory, spilled to
  * several runs, merged in several passes; stable on equal keys; against a reference
  * sort of the same records. */
 #include <dirent.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "connectors/extsort.h"
+#include "pipeline/extsort.h"
 #include "tests/unit/testlib.h"
 
 struct item {

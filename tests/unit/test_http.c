@@ -1,5 +1,5 @@
 /* test_http.c — the web-API connector: the API descriptions of the presets, request
- * building, timestamps, record flattening (connectors/http_api.c), records mapped
+ * building, timestamps, record flattening (connectors/http/http_api.c), records mapped
  * through each preset's layout, and the connector (connectors/http.c) over real
  * loopback HTTP against tests/http/server.py with tests/http/crm_pages.py: every
  * preset's paging, incremental reads and bookmarks, deleted markers, and the page
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "connectors/http_api.h"
+#include "connectors/http/http_api.h"
 #include "pipeline/arena.h"
 #include "pipeline/config.h"
 #include "tests/unit/loopback.h"

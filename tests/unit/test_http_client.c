@@ -1,4 +1,4 @@
-/* test_http_client.c — connectors/http_client.c over real loopback HTTP.
+/* test_http_client.c — connectors/http/http_client.c over real loopback HTTP.
  *
  * One tests/http/server.py runs for the whole binary (tests/unit/loopback.h). Every
  * case uses its own paths of the one scenario below, so the server's request log (one
@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "connectors/http_client.h"
+#include "connectors/http/http_client.h"
 #include "tests/unit/loopback.h"
 #include "tests/unit/testlib.h"
 

@@ -1,8 +1,8 @@
 /* test_person.c — person names for matching and the nickname table
- * (transforms/person.c), table-driven with real German and English names. */
+ * (transforms/normalise/person.c), table-driven with real German and English names. */
 #include <stdlib.h>
 #include "tests/unit/testlib.h"
-#include "transforms/person.h"
+#include "transforms/normalise/person.h"
 
 static struct nicknames *nk;
 

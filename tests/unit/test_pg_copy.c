@@ -1,5 +1,5 @@
 /* test_pg_copy.c — COPY text escaping: the one function every loaded value passes. */
-#include "connectors/pg_copy.h"
+#include "connectors/pg/pg_copy.h"
 #include "testlib.h"
 
 static struct buf b = BUF_INIT(0);

@@ -1,10 +1,10 @@
-/* test_phone.c — phone numbers to E.164 (transforms/phone.c over libphonenumber),
+/* test_phone.c — phone numbers to E.164 (transforms/normalise/phone.c over libphonenumber),
  * table-driven; also the cache (hits, bounded refill) and a rough parse rate. */
 #include <stdlib.h>
 #include <time.h>
 
 #include "tests/unit/testlib.h"
-#include "transforms/phone.h"
+#include "transforms/normalise/phone.h"
 
 struct phone_case {
     const char *raw, *country;

@@ -1,7 +1,7 @@
-/* test_phonetic.c — Double Metaphone and Kölner Phonetik (transforms/phonetic.c),
+/* test_phonetic.c — Double Metaphone and Kölner Phonetik (transforms/normalise/phonetic.c),
  * checked against the examples their authors and the usual references publish. */
 #include "tests/unit/testlib.h"
-#include "transforms/phonetic.h"
+#include "transforms/normalise/phonetic.h"
 
 struct dm_case {
     const char *word, *primary, *alternate;

@@ -1,8 +1,8 @@
-/* test_profile.c — canonical contacts to match profiles (transforms/profile.c): the
+/* test_profile.c — canonical contacts to match profiles (transforms/normalise/profile.c): the
  * spellings one person gets in different CRMs meet in one profile; bad input is flagged
  * and counted, never a crash; the profile stays compact. */
 #include <stdlib.h>
-#include "transforms/profile.h"
+#include "transforms/normalise/profile.h"
 #include "tests/unit/testlib.h"
 
 static struct normaliser *norm;

@@ -4,8 +4,8 @@
  * UTF-8 must be flagged, and the profile's text must be valid UTF-8. Deterministic
  * (splitmix64, fixed seed); `make sanitize` runs it under ASan + UBSan. */
 #include <stdlib.h>
-#include "transforms/profile.h"
-#include "transforms/text.h"
+#include "transforms/normalise/profile.h"
+#include "transforms/normalise/text.h"
 #include "tests/unit/testlib.h"
 
 static uint64_t seed = 0x5eed;

@@ -1,6 +1,6 @@
 /* test_resolve.c — the exact-key resolver: shared e-mail or same source key joins
  * records, transitively; nothing else does. */
-#include "transforms/resolve_exact.h"
+#include "transforms/match/resolve_exact.h"
 #include "testlib.h"
 
 static struct contact person(const char *source, const char *key, const char *email1,

@@ -1,6 +1,6 @@
-/* test_text.c — text folding for matching (transforms/text.c), table-driven. */
+/* test_text.c — text folding for matching (transforms/normalise/text.c), table-driven. */
 #include "tests/unit/testlib.h"
-#include "transforms/text.h"
+#include "transforms/normalise/text.h"
 
 #include <stdlib.h>
 

@@ -4,8 +4,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "connectors/codepage.h"
-#include "connectors/textin.h"
+#include "connectors/formats/codepage.h"
+#include "connectors/formats/textin.h"
 #include "pipeline/buf.h"
 #include "tests/unit/testlib.h"
 

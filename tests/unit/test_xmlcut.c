@@ -1,4 +1,4 @@
-/* test_xmlcut.c — the cut of oversize texts in an XML byte stream (connectors/xmlcut.c).
+/* test_xmlcut.c — the cut of oversize texts in an XML byte stream (connectors/formats/xmlcut.c).
  * Every case is filtered several times, the input and the output room parted
  * differently (one byte at a time up to whole): the output must not depend on how the
  * bytes arrive. Small caps keep the cases readable: a cut passes the cap, then up to
@@ -6,7 +6,7 @@
 #include <libxml/parser.h>
 #include <stdlib.h>
 
-#include "connectors/xmlcut.h"
+#include "connectors/formats/xmlcut.h"
 #include "pipeline/buf.h"
 #include "tests/unit/testlib.h"
 

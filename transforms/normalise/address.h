@@ -37,7 +37,7 @@
 #define CM_ADDRESS_H
 
 #include "pipeline/contact.h"
-#include "transforms/country.h"
+#include "transforms/normalise/country.h"
 
 #define ADDRESS_KEY_MAX 256
 

@@ -12,7 +12,7 @@
  * Marks on bases of other scripts (Devanagari vowel signs, Japanese dakuten, Arabic
  * harakat, Hebrew points) are kept and recomposed, so those scripts pass through NFKC
  * unchanged as text.h promises. */
-#include "transforms/text.h"
+#include "transforms/normalise/text.h"
 
 #include <stdint.h>
 #include <stdlib.h>

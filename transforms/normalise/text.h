@@ -23,7 +23,7 @@
  * The result is appended to out (NUL-terminated). Scripts without case or marks (CJK,
  * Arabic, ...) pass through NFKC unchanged.
  *
- * Details (transforms/text.c):
+ * Details (transforms/normalise/text.c):
  *   - "marks" in 4. are those on Latin, Greek and Cyrillic (and IPA, Armenian) letters;
  *     marks on other scripts (Devanagari vowel signs, Japanese dakuten, Arabic harakat)
  *     are part of the letter and kept, recomposed (NFC);

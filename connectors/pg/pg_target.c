@@ -1,5 +1,5 @@
 /* pg_target.c — the PostgreSQL target (see pg_target.h). */
-#include "connectors/pg_target.h"
+#include "connectors/pg/pg_target.h"
 
 #include <dirent.h>
 #include <libpq-fe.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "connectors/pg_copy.h"
+#include "connectors/pg/pg_copy.h"
 #include "pipeline/config.h"
 #include "pipeline/snapshot.h"
 

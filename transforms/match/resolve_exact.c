@@ -1,5 +1,5 @@
 /* resolve_exact.c — union-find over shared e-mails and source keys (see resolve_exact.h). */
-#include "transforms/resolve_exact.h"
+#include "transforms/match/resolve_exact.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,14 +1,14 @@
 /* phone.c — phone_normalise(): the rules of phone.h around libphonenumber (reached
- * through transforms/phone_shim.cc), and the bounded result cache. */
-#include "transforms/phone.h"
+ * through transforms/normalise/phone_shim.cc), and the bounded result cache. */
+#include "transforms/normalise/phone.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pipeline/hash.h"
-#include "transforms/phone_lib.h"
-#include "transforms/text.h"
+#include "transforms/normalise/phone_lib.h"
+#include "transforms/normalise/text.h"
 
 /* ---- the cache ------------------------------------------------------------------ */
 

@@ -7,7 +7,7 @@
  * of the text, value, comment or PI, and then no cut is needed). Dropping: bytes are
  * counted for their line breaks and dropped until what was cut ends; then what takes
  * its place (the marker) is queued in head and written before any further input. */
-#include "connectors/xmlcut.h"
+#include "connectors/formats/xmlcut.h"
 
 #include <stdio.h>
 #include <string.h>

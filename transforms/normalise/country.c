@@ -1,7 +1,7 @@
 /* country.c — schemas/countries.tsv loaded into a sorted key table (see country.h).
  * Every code and name is stored under its German and its plain fold; a lookup folds
  * the text the same two ways and binary-searches. */
-#include "transforms/country.h"
+#include "transforms/normalise/country.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include "pipeline/arena.h"
 #include "pipeline/buf.h"
 #include "pipeline/config.h"
-#include "transforms/text.h"
+#include "transforms/normalise/text.h"
 
 #define COUNTRY_LINE_MAX 4096
 

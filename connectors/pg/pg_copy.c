@@ -1,5 +1,5 @@
 /* pg_copy.c — COPY text escaping and the chunked COPY writer (see pg_copy.h). */
-#include "connectors/pg_copy.h"
+#include "connectors/pg/pg_copy.h"
 
 #include <string.h>
 

@@ -16,7 +16,7 @@
  * Secrets: URLs in messages go through redact() (which also hides the client's own query
  * parameter), and every error leaving http_request() is scrubbed of the client's
  * secrets as a last line of defence. Nothing here logs. */
-#include "connectors/http_client.h"
+#include "connectors/http/http_client.h"
 
 #include <ctype.h>
 #include <curl/curl.h>

@@ -1,6 +1,6 @@
 /* codepage.c — legacy code pages to UTF-8 (see codepage.h). Borrows glibc iconv: one
  * descriptor per page, asked once per byte value at open for a single-byte page. */
-#include "connectors/codepage.h"
+#include "connectors/formats/codepage.h"
 
 #include <errno.h>
 #include <iconv.h>

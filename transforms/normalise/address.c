@@ -2,12 +2,12 @@
  * folded with punctuation kept (text_fold TEXT_KEEP_PUNCT), cut into words, the name
  * words rewritten from small abbreviation tables, then folded again without
  * punctuation. Postal codes are checked against per-country patterns in code. */
-#include "transforms/address.h"
+#include "transforms/normalise/address.h"
 
 #include <stdio.h>
 #include <string.h>
 #include "pipeline/buf.h"
-#include "transforms/text.h"
+#include "transforms/normalise/text.h"
 
 #define MAX_WORDS 32
 

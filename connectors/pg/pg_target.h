@@ -19,7 +19,7 @@
 #include "pipeline/contact.h"
 #include "pipeline/snapshot.h"
 #include "pipeline/status.h"
-#include "transforms/resolve_exact.h"
+#include "transforms/match/resolve_exact.h"
 
 struct pg_target;
 

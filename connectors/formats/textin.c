@@ -1,7 +1,7 @@
 /* textin.c — file / gzip input, BOM and UTF-16 handling, per-record decoding
  * (see textin.h). Borrows zlib (gzread reads plain and gzip files alike), glibc iconv
  * (one descriptor per file for UTF-16) and codepage.c (a legacy code page). */
-#include "connectors/textin.h"
+#include "connectors/formats/textin.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "connectors/codepage.h"
+#include "connectors/formats/codepage.h"
 
 #define TI_CHUNK (256 * 1024)   /* raw read size */
 #define TI_SNIFF 4096           /* bytes looked at for a BOM-less UTF-16 file */

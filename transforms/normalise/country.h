@@ -3,13 +3,13 @@
  * The names live in data, schemas/countries.tsv (its header states the format and the
  * sources): per country the alpha-2 and alpha-3 codes, the English, German and French
  * names and the variants CRM users type ("BRD", "U.S.A.", "Holland", the old car codes
- * "D", "A", "CH", "FIN", "IRL"). Text is matched through text_fold (transforms/text.h),
+ * "D", "A", "CH", "FIN", "IRL"). Text is matched through text_fold (transforms/normalise/text.h),
  * German and plain, so case, diacritics, punctuation and spacing do not matter:
  * "Österreich", "OESTERREICH", "osterreich" and "Autriche" are all "AT". A 2-letter text
  * that is an alpha-2 code is that country (the loader refuses a name that would mean
  * another). England, Scotland, Wales and Northern Ireland are "GB".
  *
- * Who calls it: transforms/address.c (address_normalise). Unknown text is NULL: the
+ * Who calls it: transforms/normalise/address.c (address_normalise). Unknown text is NULL: the
  * caller flags it, nothing is guessed. */
 #ifndef CM_COUNTRY_H
 #define CM_COUNTRY_H

@@ -1,7 +1,7 @@
 /* profile.c — a canonical contact to its match profile (see profile.h): each field
  * through its normaliser (text, person, company, email, phone, address, country), the
  * results interned in one string pool. */
-#include "transforms/profile.h"
+#include "transforms/normalise/profile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,13 +9,13 @@
 #include "pipeline/arena.h"
 #include "pipeline/config.h"
 #include "pipeline/keymap.h"
-#include "transforms/address.h"
-#include "transforms/company.h"
-#include "transforms/country.h"
-#include "transforms/email.h"
-#include "transforms/person.h"
-#include "transforms/phone.h"
-#include "transforms/text.h"
+#include "transforms/normalise/address.h"
+#include "transforms/normalise/company.h"
+#include "transforms/normalise/country.h"
+#include "transforms/normalise/email.h"
+#include "transforms/normalise/person.h"
+#include "transforms/normalise/phone.h"
+#include "transforms/normalise/text.h"
 
 struct normaliser {
     struct keymap pool;          /* entry e is id e + 1; id 0 = absent */

@@ -8,7 +8,7 @@
  * of the key, then the offset, which is the order of arrival: the sort is stable) and
  * the records are written in that order as one run. Runs on disk use the same record
  * format. The merge is a binary heap of run readers, ties going to the earlier run. */
-#include "connectors/extsort.h"
+#include "pipeline/extsort.h"
 
 #include <errno.h>
 #include <fcntl.h>

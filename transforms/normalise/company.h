@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include "pipeline/buf.h"
 #include "pipeline/status.h"
-#include "transforms/text.h"
+#include "transforms/normalise/text.h"
 
 /* result flags: the text_fold() flags of the name, and one of its own */
 #define COMPANY_INVALID_UTF8 TEXT_INVALID_UTF8   /* key empty */

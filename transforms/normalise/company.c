@@ -4,7 +4,7 @@
  * into a space, so the segments are joined with the word "and" here); one pass then
  * rewrites the words ("the", "und", "et"); the legal form is found by running the last
  * words together ("g m b h" -> "gmbh") and looking each run up in the sorted table. */
-#include "transforms/company.h"
+#include "transforms/normalise/company.h"
 
 #include <string.h>
 

@@ -36,7 +36,7 @@
 #include "pipeline/arena.h"
 #include "pipeline/contact.h"
 #include "pipeline/status.h"
-#include "transforms/phonetic.h"
+#include "transforms/normalise/phonetic.h"
 
 /* ---- the nickname table (schemas/nicknames.tsv) ------------------------------------ */
 

@@ -1,5 +1,5 @@
 /* email.c — email_normalise(): the rules of email.h; IDN domains through libidn2. */
-#include "transforms/email.h"
+#include "transforms/normalise/email.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include <idn2.h>
-#include "transforms/text.h"
+#include "transforms/normalise/text.h"
 
 #define LOCAL_MAX  64
 #define DOMAIN_MAX 255

@@ -1,7 +1,7 @@
 // phone_shim.cc — extern "C" over libphonenumber's PhoneNumberUtil (C++), the only C++
 // in crmerge. Owns nothing: PhoneNumberUtil is the library's thread-safe singleton.
-// Called by transforms/phone.c through transforms/phone_lib.h.
-#include "transforms/phone_lib.h"
+// Called by transforms/normalise/phone.c through transforms/normalise/phone_lib.h.
+#include "transforms/normalise/phone_lib.h"
 
 #include <cstdio>
 #include <cstring>

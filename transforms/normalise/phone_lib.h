@@ -1,9 +1,9 @@
-/* phone_lib.h — the extern "C" face of libphonenumber (transforms/phone_shim.cc), for
- * transforms/phone.c only. Plain C types; no C++ exception crosses it. */
+/* phone_lib.h — the extern "C" face of libphonenumber (transforms/normalise/phone_shim.cc), for
+ * transforms/normalise/phone.c only. Plain C types; no C++ exception crosses it. */
 #ifndef CM_PHONE_LIB_H
 #define CM_PHONE_LIB_H
 
-#include "transforms/phone.h"
+#include "transforms/normalise/phone.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,6 +1,6 @@
 /* phone.h — telephone numbers to E.164 for matching (issue 6), over Google's
  * libphonenumber (Debian libphonenumber-dev, C++), reached only through the extern "C"
- * shim transforms/phone_shim.cc; nothing of C++ shows here. Called by the mapping and
+ * shim transforms/normalise/phone_shim.cc; nothing of C++ shows here. Called by the mapping and
  * matching stages, once per phone of a record.
  *
  * phone_normalise() never drops a number: the raw text stays the caller's, and what

@@ -5,7 +5,7 @@
  * The rules are Philips' own, in his order (the first that applies wins); the comments
  * name the words each rule is for, as his do. Kölner Phonetik gives each letter a digit
  * from its neighbours, then collapses repeats and drops the zeros. */
-#include "transforms/phonetic.h"
+#include "transforms/normalise/phonetic.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* http_api.c — the web-API description, request building, timestamps and record
  * flattening of the http connector (see http_api.h); no network here. */
-#include "connectors/http_api.h"
+#include "connectors/http/http_api.h"
 
 #include <stdio.h>
 #include <stdlib.h>

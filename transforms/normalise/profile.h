@@ -64,6 +64,10 @@ struct match_profile {
     uint32_t email[PROFILE_EMAILS];
     uint64_t phone[PROFILE_PHONES];      /* E.164 digits without '+', 0 = none */
     uint32_t street, house_number, postal_code, city;
+    uint32_t address_extra;              /* further address line (building, locality), folded */
+    uint32_t region;                     /* state / province / county, folded */
+    uint32_t birth_date;                 /* YYYYMMDD; YYYYMM00 / YYYY0000 when only the month /
+                                            year is known; 0 = none */
     char country[2];                     /* ISO 3166-1 alpha-2, or 0 0 */
     uint16_t flags;                      /* PROFILE_* */
     uint8_t email_flags[PROFILE_EMAILS];

@@ -229,6 +229,11 @@ static enum cm_status load_root(struct config *cfg, char *err)
         cfg->reject_rate_max = json_number_value(rr);
     }
 
+    cfg->match = json_object_get(root, "match");
+    if (cfg->match && !json_is_object(cfg->match))
+        return cm_fail(err, CM_ERR_CONFIG, "match: must be an object, not %s",
+                       json_kind_name(cfg->match));
+
     json_t *sources = json_object_get(root, "sources");
     if (!sources)
         return cm_fail(err, CM_ERR_CONFIG, "sources: missing");

@@ -32,6 +32,8 @@ struct config {
     int lock_wait_seconds;       /* target.lock_wait_seconds, default 60 */
     struct source *sources;
     size_t nsources;
+    const json_t *match;         /* the "match" object (identity resolution), or NULL;
+                                    checked by the resolver it names (transforms/resolve.h) */
     json_t *root;                /* owns every string above */
 };
 

@@ -1,7 +1,7 @@
 /* run.c — orchestration of `crmerge run` (see run.h).
  *
- *   sources --extract/map--> stage (COPY) + resolver (in memory: keys only)
- *           --resolve--> clusters --publish (one transaction)--> customer view
+ *   sources --extract/map--> stage (COPY) + profile store (normalised, in memory)
+ *           --resolve (resolve.h)--> clusters --publish (one transaction)--> customer view
  *
  * Rejected records go to a spill file while the sources are read and are written
  * to rejected_record at the end, whether the run publishes or not. */
@@ -17,11 +17,12 @@
 #include "pipeline/extract.h"
 #include "pipeline/hash.h"
 #include "pipeline/snapshot.h"
-#include "transforms/match/resolve_exact.h"
+#include "transforms/resolve.h"
 
 struct run_ctx {
     struct pg_target *pg;
-    struct resolver *resolver;
+    struct profile_store store;  /* every record's match profile, by rec_no */
+    size_t source_index;         /* the store's index of the source being read */
     struct snapshot snapshot;    /* what the target holds: change detection */
     FILE *rejects;               /* COPY rows for rejected_record */
     FILE *deleted;               /* COPY rows for stage_deleted */
@@ -46,9 +47,10 @@ static enum cm_status on_contact(void *ctx, const struct source *src,
     (void)src;
     struct run_ctx *r = ctx;
     uint32_t rec_no;
-    enum cm_status rc = resolver_add(r->resolver, c, &rec_no);
+    char perr[CM_ERRBUF];
+    enum cm_status rc = profile_store_add(&r->store, r->source_index, c, &rec_no, perr);
     if (rc)
-        return cm_fail(err, rc, "%s: resolver: %s", location, cm_strerror(rc));
+        return cm_fail(err, rc, "%s: %s", location, perr);
     uint64_t h = hash64(json, json_len, 0);
     char state;
     rc = snapshot_classify(&r->snapshot, c->source, c->source_key, h, &state);
@@ -162,9 +164,10 @@ static enum cm_status carry_record(void *ctx, const char *key, const char *conte
         return cm_fail(err, rc == CM_ERR_NOMEM ? rc : CM_ERR_DB,
                        "source %s, key %s in the target: %s", source, key, jerr);
     uint32_t rec_no;
-    rc = resolver_add(r->resolver, &c, &rec_no);
+    char perr[CM_ERRBUF];
+    rc = profile_store_add(&r->store, r->source_index, &c, &rec_no, perr);
     if (rc)
-        return cm_fail(err, rc, "%s: resolver: %s", location, cm_strerror(rc));
+        return cm_fail(err, rc, "%s: %s", location, perr);
     return pgt_stage_record(r->pg, rec_no, 'k', &c, NULL, 0, content_hash, location, err);
 }
 
@@ -325,7 +328,7 @@ enum cm_status pipeline_run(const struct config *cfg, const struct run_options *
     struct publish_counts pc;
     memset(&pc, 0, sizeof pc);
     const char **names = calloc(cfg->nsources, sizeof *names);
-    r.resolver = resolver_new();
+    const char **countries = calloc(cfg->nsources, sizeof *countries);
     r.rejects = tmpfile();
     r.deleted = tmpfile();
     const char **whole = calloc(cfg->nsources, sizeof *whole);
@@ -333,7 +336,10 @@ enum cm_status pipeline_run(const struct config *cfg, const struct run_options *
     int *partial_ok = calloc(cfg->nsources, sizeof *partial_ok);
     size_t nwhole = 0;
     enum cm_status rc = CM_OK;
-    if (!stats || !names || !r.resolver || !whole || !since || !partial_ok) {
+    const struct resolver_ops *ops = NULL;
+    void *resolver = NULL;
+    uint32_t *cluster_of = NULL;
+    if (!stats || !names || !countries || !whole || !since || !partial_ok) {
         rc = cm_fail(err, CM_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -341,8 +347,18 @@ enum cm_status pipeline_run(const struct config *cfg, const struct run_options *
         rc = cm_fail(err, CM_ERR_IO, "cannot create the spill files");
         goto done;
     }
-    for (size_t i = 0; !rc && i < cfg->nsources; i++)
+    for (size_t i = 0; !rc && i < cfg->nsources; i++) {
         rc = source_opt_bool(&cfg->sources[i], "allow_partial", 0, &partial_ok[i], err);
+        if (!rc)
+            rc = source_opt_string(&cfg->sources[i], "default_country", NULL, &countries[i], err);
+        names[i] = cfg->sources[i].name;
+    }
+    if (!rc) rc = profile_store_init(&r.store, NULL, names, countries, cfg->nsources, err);
+    if (!rc) rc = resolver_for(cfg->match, &ops, err);
+    if (!rc) {
+        struct resolve_config rcfg = { cfg->match, "match", NULL, 0 };
+        rc = ops->xNew(&rcfg, &resolver, err);
+    }
     if (rc)
         goto done;
 
@@ -374,14 +390,13 @@ enum cm_status pipeline_run(const struct config *cfg, const struct run_options *
 
     /* extract + map + stage, every source */
     double t0 = now_seconds();
-    for (size_t i = 0; i < cfg->nsources; i++)
-        names[i] = cfg->sources[i].name;
     rc = pgt_stage_begin(r.pg, names, cfg->nsources, &r.snapshot, err);
     struct extract_sink sink = { &r, on_contact, on_reject, on_deleted };
     size_t nread = 0;
     for (size_t i = 0; !rc && i < cfg->nsources; i++) {
         const struct source *src = &cfg->sources[i];
         char serr[CM_ERRBUF] = "";
+        r.source_index = i;
         rc = extract_source_since(src, since[i][0] ? since[i] : NULL, &sink, &stats[i], serr);
         nread = i + 1;
         tot.records += stats[i].records;
@@ -428,11 +443,22 @@ enum cm_status pipeline_run(const struct config *cfg, const struct run_options *
 
     /* resolve: clusters from the in-memory keys, then publish */
     t0 = now_seconds();
-    rc = pgt_stage_clusters(r.pg, r.resolver, err);
+    size_t duplicate_keys = 0;
+    cluster_of = malloc((r.store.n ? r.store.n : 1) * sizeof *cluster_of);
+    if (!cluster_of)
+        rc = cm_fail(err, CM_ERR_NOMEM, "out of memory for %zu clusters", r.store.n);
+    if (!rc) rc = ops->xAdd(resolver, &r.store, 0, (uint32_t)r.store.n, err);
+    if (!rc) rc = ops->xResolve(resolver, &r.store, cluster_of, NULL, err);
+    if (!rc) {
+        uint32_t *first = NULL;
+        rc = profile_store_key_groups(&r.store, &first, &duplicate_keys, err);
+        free(first);
+    }
     tot.t_resolve = now_seconds() - t0;
+    if (!rc) rc = pgt_stage_clusters(r.pg, cluster_of, r.store.n, err);
     t0 = now_seconds();
     if (!rc) rc = pgt_publish(r.pg, r.run_id, whole, nwhole,
-                                 resolver_duplicate_keys(r.resolver) > 0, &pc, err);
+                                 duplicate_keys > 0, &pc, err);
     /* bookmarks commit with the records they cover; a partial read keeps the old one */
     for (size_t i = 0; !rc && i < cfg->nsources; i++) {
         if (stats[i].bookmark[0] && !stats[i].partial)
@@ -456,7 +482,11 @@ done:
     free(since);
     free(partial_ok);
     pgt_close(r.pg);
-    resolver_free(r.resolver);
+    if (resolver)
+        ops->xFree(resolver);
+    free(cluster_of);
+    free(countries);
+    profile_store_free(&r.store);
     snapshot_free(&r.snapshot);
     buf_free(&r.row);
     free(names);

@@ -75,6 +75,12 @@ static inline const char *profile_store_source(const struct profile_store *s, ui
     return s->sources[s->source[rec]];
 }
 
+/* Records that repeat a (source, source key): first_of[rec] is the first record with
+ * the same source and key (rec itself for the first or only one); *duplicates counts
+ * the repeats. The caller frees *first_of. Both resolvers keep such records together. */
+enum cm_status profile_store_key_groups(const struct profile_store *s, uint32_t **first_of,
+                                        size_t *duplicates, char *err);
+
 /* ---- resolvers ------------------------------------------------------------------ */
 
 enum pair_decision {

@@ -535,18 +535,18 @@ enum cm_status pgt_stage_end(struct pg_target *t, char *err)
     return copy_finish(&t->copy, NULL, err);
 }
 
-enum cm_status pgt_stage_clusters(struct pg_target *t, struct resolver *r, char *err)
+enum cm_status pgt_stage_clusters(struct pg_target *t, const uint32_t *cluster_of, size_t n,
+                                  char *err)
 {
     enum cm_status rc = copy_begin(&t->copy, t->conn,
                                    "COPY stage_cluster (rec_no, cluster) FROM STDIN", err);
     if (rc)
         return rc;
     t->copy_open = 1;
-    size_t n = resolver_records(r);
     for (size_t i = 0; !rc && i < n; i++) {
         char rec[24], cluster[16];
         snprintf(rec, sizeof rec, "%zu", i);
-        snprintf(cluster, sizeof cluster, "%u", resolver_cluster(r, (uint32_t)i));
+        snprintf(cluster, sizeof cluster, "%u", cluster_of[i]);
         rc = copy_fieldz(&t->copy, rec, err);
         if (!rc) rc = copy_fieldz(&t->copy, cluster, err);
         if (!rc) rc = copy_end_row(&t->copy, err);

@@ -19,7 +19,6 @@
 #include "pipeline/contact.h"
 #include "pipeline/snapshot.h"
 #include "pipeline/status.h"
-#include "transforms/match/resolve_exact.h"
 
 struct pg_target;
 
@@ -63,7 +62,9 @@ enum cm_status pgt_stage_record(struct pg_target *t, uint32_t rec_no, char state
                                 const struct contact *c, const char *json, size_t json_len,
                                 const char *content_hash, const char *location, char *err);
 enum cm_status pgt_stage_end(struct pg_target *t, char *err);
-enum cm_status pgt_stage_clusters(struct pg_target *t, struct resolver *r, char *err);
+/* cluster_of[rec_no]: each staged record's cluster (the resolver's output). */
+enum cm_status pgt_stage_clusters(struct pg_target *t, const uint32_t *cluster_of, size_t n,
+                                  char *err);
 
 /* Records an incremental source reported deleted: a spill file of COPY text rows
  * "source\tsource_key\n". After pgt_stage_end, before pgt_publish. */

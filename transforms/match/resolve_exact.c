@@ -1,171 +1,125 @@
-/* resolve_exact.c — union-find over shared e-mails and source keys (see resolve_exact.h). */
-#include "transforms/match/resolve_exact.h"
-
+/* resolve_exact.c — the exact-key resolver ("method": "exact"), crmerge's first and
+ * deliberately limited identity resolution, kept as a baseline to measure the matcher
+ * against: two records are one customer when they share a normalised e-mail address
+ * (email.c's form; role addresses such as info@ and invalid ones never count) or repeat
+ * a source key within one source; closed transitively. Nothing fuzzy: no names, no
+ * phones. Its rule lives on as the matcher's e-mail blocking pass.
+ *
+ * It chains strangers who share one address (a family's mailbox) into one customer:
+ * use it only to compare. */
 #include <stdlib.h>
 #include <string.h>
-#include "pipeline/buf.h"
-#include "pipeline/keymap.h"
+#include "transforms/match/unionfind.h"
+#include "transforms/resolve.h"
 
-struct resolver {
-    uint32_t *parent;            /* union-find over record numbers */
-    size_t nrec, cap;
-    struct keymap keys;          /* interned e-mail and (source, key) strings */
-    uint32_t *first;             /* key entry -> first record that had it */
-    size_t first_cap;
-    size_t duplicate_keys;       /* records whose (source, key) was seen before */
-    struct buf scratch;          /* the key being looked up */
+struct exact {
+    size_t pairs, duplicate_keys, clusters, records;
 };
 
-struct resolver *resolver_new(void)
+static enum cm_status exact_new(const struct resolve_config *cfg, void **out, char *err)
 {
-    struct resolver *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
-    buf_init(&r->keys.strings, 0);
-    buf_init(&r->scratch, 0);
-    return r;
-}
-
-void resolver_free(struct resolver *r)
-{
-    if (!r)
-        return;
-    free(r->parent);
-    free(r->first);
-    keymap_free(&r->keys);
-    buf_free(&r->scratch);
-    free(r);
-}
-
-static uint32_t find(struct resolver *r, uint32_t x)
-{
-    while (r->parent[x] != x) {
-        r->parent[x] = r->parent[r->parent[x]];      /* path halving */
-        x = r->parent[x];
-    }
-    return x;
-}
-
-static void unite(struct resolver *r, uint32_t a, uint32_t b)
-{
-    a = find(r, a);
-    b = find(r, b);
-    if (a == b)
-        return;
-    if (a < b)                   /* the smaller record number is the root */
-        r->parent[b] = a;
-    else
-        r->parent[a] = b;
-}
-
-/* Intern key; unite rec with the first record that had the same key. */
-static enum cm_status link_key(struct resolver *r, const char *key, size_t len, uint32_t rec)
-{
-    uint32_t entry;
-    int added;
-    enum cm_status rc = keymap_intern(&r->keys, key, len, &entry, &added);
-    if (rc)
-        return rc;
-    if (!added) {
-        if (key[0] == 'k')
-            r->duplicate_keys++;
-        unite(r, r->first[entry], rec);
-        return CM_OK;
-    }
-    if (entry >= r->first_cap) {
-        size_t cap = r->first_cap ? r->first_cap * 2 : 4096;
-        uint32_t *p = realloc(r->first, cap * sizeof *p);
-        if (!p)
-            return CM_ERR_NOMEM;
-        r->first = p;
-        r->first_cap = cap;
-    }
-    r->first[entry] = rec;
+    (void)cfg;
+    struct exact *x = calloc(1, sizeof *x);
+    if (!x)
+        return cm_fail(err, CM_ERR_NOMEM, "out of memory");
+    *out = x;
     return CM_OK;
 }
 
-int resolver_email_key(const char *email, char *out, size_t cap)
+static enum cm_status exact_add(void *r, const struct profile_store *s, uint32_t first,
+                                uint32_t count, char *err)
 {
-    const char *s = email, *e = email + strlen(email);
-    while (s < e && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
-        s++;
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
-        e--;
-    size_t n = (size_t)(e - s);
-    if (n == 0 || n + 1 > cap)
-        return 0;
-    const char *at = memchr(s, '@', n);
-    if (!at || at == s || at == e - 1)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        out[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-    }
-    out[n] = '\0';
-    return 1;
+    (void)r; (void)s; (void)first; (void)count; (void)err;
+    return CM_OK;                /* everything happens in resolve */
 }
 
-enum cm_status resolver_add(struct resolver *r, const struct contact *c, uint32_t *rec_no)
-{
-    if (r->nrec == UINT32_MAX)
-        return CM_ERR_LIMIT;
-    if (r->nrec == r->cap) {
-        size_t n = r->cap ? r->cap * 2 : 4096;
-        uint32_t *p = realloc(r->parent, n * sizeof *p);
-        if (!p)
-            return CM_ERR_NOMEM;
-        r->parent = p;
-        r->cap = n;
-    }
-    uint32_t rec = (uint32_t)r->nrec++;
-    r->parent[rec] = rec;
-    *rec_no = rec;
+struct email_rec { uint32_t email, rec; };
 
-    struct buf *key = &r->scratch;
-    enum cm_status rc = CM_OK;
-    if (c->source && c->source_key) {
-        buf_reset(key);
-        rc = buf_addch(key, 'k');
-        if (!rc) rc = buf_add(key, c->source, strlen(c->source) + 1);   /* with its NUL */
-        if (!rc) rc = buf_addstr(key, c->source_key);
-        if (!rc) rc = link_key(r, key->data, key->len, rec);
+static int email_rec_cmp(const void *a, const void *b)
+{
+    const struct email_rec *x = a, *y = b;
+    if (x->email != y->email)
+        return x->email < y->email ? -1 : 1;
+    return x->rec < y->rec ? -1 : x->rec > y->rec;
+}
+
+static enum cm_status report(const struct resolve_sink *sink, uint32_t a, uint32_t b,
+                             const char *rule, char *err)
+{
+    if (!sink || !sink->on_pair)
+        return CM_OK;
+    struct pair_result p = { a < b ? a : b, a < b ? b : a, 0, 1, PAIR_MATCH, rule, "[]" };
+    return sink->on_pair(sink->ctx, &p, err);
+}
+
+static enum cm_status exact_resolve(void *r, const struct profile_store *s, uint32_t *cluster_of,
+                                    const struct resolve_sink *sink, char *err)
+{
+    struct exact *x = r;
+    uint32_t *first = NULL;
+    enum cm_status rc = profile_store_key_groups(s, &first, &x->duplicate_keys, err);
+    if (rc)
+        return rc;
+    struct email_rec *e = malloc((s->n * PROFILE_EMAILS + 1) * sizeof *e);
+    if (!e) {
+        free(first);
+        return cm_fail(err, CM_ERR_NOMEM, "out of memory");
     }
-    for (size_t i = 0; !rc && i < c->nemails; i++) {
-        if (!c->emails[i])
-            continue;
-        size_t n = strlen(c->emails[i]);
-        buf_reset(key);
-        rc = buf_grow(key, n + 2);
-        if (rc)
-            break;
-        key->data[0] = 'e';
-        if (resolver_email_key(c->emails[i], key->data + 1, n + 1))
-            rc = link_key(r, key->data, 1 + strlen(key->data + 1), rec);
+    size_t ne = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct match_profile *p = &s->profile[i];
+        for (int k = 0; k < PROFILE_EMAILS; k++) {
+            if (p->email[k] && !(p->email_flags[k] & (PEMAIL_ROLE | PEMAIL_INVALID)))
+                e[ne++] = (struct email_rec){ p->email[k], (uint32_t)i };
+        }
     }
+    qsort(e, ne, sizeof *e, email_rec_cmp);
+    uf_init(cluster_of, s->n);
+    for (size_t i = 0; !rc && i < s->n; i++) {
+        if (first[i] != i && uf_unite(cluster_of, first[i], (uint32_t)i)) {
+            x->pairs++;
+            rc = report(sink, first[i], (uint32_t)i, "same source key", err);
+        }
+    }
+    for (size_t i = 1; !rc && i < ne; i++) {
+        if (e[i].email == e[i - 1].email && e[i].rec != e[i - 1].rec &&
+            uf_unite(cluster_of, e[i - 1].rec, e[i].rec)) {
+            x->pairs++;
+            rc = report(sink, e[i - 1].rec, e[i].rec, "same e-mail", err);
+        }
+    }
+    x->clusters = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        cluster_of[i] = uf_find(cluster_of, (uint32_t)i);
+        if (cluster_of[i] == i)
+            x->clusters++;
+    }
+    x->records = s->n;
+    free(e);
+    free(first);
     return rc;
 }
 
-uint32_t resolver_cluster(struct resolver *r, uint32_t rec_no)
+static json_t *exact_report(void *r)
 {
-    return find(r, rec_no);
+    struct exact *x = r;
+    return json_pack("{s:s, s:I, s:I, s:I, s:I}", "method", "exact",
+                     "records", (json_int_t)x->records, "clusters", (json_int_t)x->clusters,
+                     "pairs_matched", (json_int_t)x->pairs,
+                     "duplicate_keys", (json_int_t)x->duplicate_keys);
 }
 
-size_t resolver_records(const struct resolver *r)
+static void exact_free(void *r)
 {
-    return r->nrec;
+    free(r);
 }
 
-size_t resolver_clusters(struct resolver *r)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->nrec; i++) {
-        if (find(r, (uint32_t)i) == i)
-            n++;
-    }
-    return n;
-}
-
-size_t resolver_duplicate_keys(const struct resolver *r)
-{
-    return r->duplicate_keys;
-}
+const struct resolver_ops exact_resolver = {
+    RESOLVER_OPS_VERSION,
+    "exact",
+    exact_new,
+    exact_add,
+    exact_resolve,
+    exact_report,
+    exact_free,
+};

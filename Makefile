@@ -14,7 +14,7 @@ WARN     := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wwrite-str
 CPPFLAGS := -D_GNU_SOURCE -I. $(shell pkg-config --cflags $(PKGS))
 # libphonenumber (Debian libphonenumber-dev) ships no .pc file; it is C++, reached only
 # through transforms/normalise/phone_shim.cc, so the C++ runtime is linked too.
-LDLIBS   := $(shell pkg-config --libs $(PKGS)) -lphonenumber -lstdc++ -lm
+LDLIBS   := $(shell pkg-config --libs $(PKGS)) -lphonenumber -lstdc++ -lm -pthread
 O        ?= build
 SAN      :=
 
@@ -22,7 +22,7 @@ ifeq ($(origin SANITIZE),command line)
 SAN      := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
-CFLAGS_ALL := $(WARN) $(OPT) $(SAN) $(CFLAGS)
+CFLAGS_ALL := $(WARN) $(OPT) $(SAN) -pthread $(CFLAGS)
 CXXWARN  := -std=c++17 -Wall -Wextra -Werror -Wshadow
 CXXFLAGS_ALL := $(CXXWARN) $(OPT) $(SAN) $(CXXFLAGS)
 

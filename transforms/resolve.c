@@ -7,9 +7,11 @@
 #include "pipeline/hash.h"
 
 extern const struct resolver_ops exact_resolver;
+extern const struct resolver_ops fellegi_sunter_resolver;
 
 static const struct resolver_ops *const resolvers[] = {
     &exact_resolver,             /* the first is the default */
+    &fellegi_sunter_resolver,
 };
 #define NRESOLVERS (sizeof resolvers / sizeof *resolvers)
 

@@ -34,6 +34,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "pipeline/buf.h"
 #include "pipeline/contact.h"
 #include "pipeline/status.h"
 #include "transforms/normalise/profile.h"
@@ -132,6 +133,11 @@ struct resolver_ops {
     /* What happened, for the run summary and `resolve` (a new reference; may be NULL). */
     json_t *(*xReport)(void *r);
     void (*xFree)(void *r);
+    /* After xResolve: why records a and b are (not) one customer, as lines a person can
+     * read (each comparison's level and weight, the total, the decision, the clusters),
+     * appended to out. */
+    enum cm_status (*xExplain)(void *r, const struct profile_store *s, uint32_t a, uint32_t b,
+                               const uint32_t *cluster_of, struct buf *out, char *err);
 };
 
 /* The resolver called name, or NULL. */

@@ -96,6 +96,11 @@ const char *profile_text(const struct normaliser *n, uint32_t id)
     return id ? keymap_key(&n->pool, id - 1) : "";
 }
 
+size_t normaliser_pool_count(const struct normaliser *n)
+{
+    return n->pool.count;
+}
+
 size_t normaliser_pool_bytes(const struct normaliser *n)
 {
     return n->pool.nslots * 16 + n->pool.offsets_cap * sizeof(size_t) + n->pool.strings.alloc;

@@ -111,6 +111,9 @@ enum cm_status profile_to_json(const struct normaliser *n, const struct match_pr
 
 const struct profile_warnings *normaliser_warnings(const struct normaliser *n);
 
+/* How many strings the pool holds: ids run from 1 to this (for arrays indexed by id). */
+size_t normaliser_pool_count(const struct normaliser *n);
+
 /* Bytes held by the string pool (for the bytes-per-profile figure). */
 size_t normaliser_pool_bytes(const struct normaliser *n);
 

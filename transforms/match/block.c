@@ -16,7 +16,7 @@ static const char *const part_names[BP_COUNT] = {
     [BP_FAMILY_INITIAL] = "family_initial", [BP_FAMILY_PHONETIC] = "family_phonetic",
     [BP_BIRTH_DATE] = "birth_date", [BP_BIRTH_YEAR] = "birth_year",
     [BP_POSTAL_CODE] = "postal_code", [BP_CITY] = "city", [BP_STREET] = "street",
-    [BP_HOUSE_NUMBER] = "house_number", [BP_COMPANY] = "company", [BP_REGION] = "region",
+    [BP_HOUSE_NUMBER] = "house_number", [BP_COMPANY] = "company", [BP_REGION] = "region", [BP_NAME_PAIR] = "name_pair",
 };
 
 const char *block_part_name(enum block_part p)
@@ -70,7 +70,8 @@ size_t block_default_passes(struct block_pass *out, size_t cap)
         make_pass(300, 0, 3, BP_FAMILY, BP_GIVEN_INITIAL, BP_CITY),
         make_pass(300, 0, 2, BP_COMPANY, BP_FAMILY),
         make_pass(300, 0, 2, BP_GIVEN_CANON, BP_BIRTH_DATE),
-        make_pass(300, 0, 2, BP_GIVEN, BP_FAMILY),
+        make_pass(300, 0, 1, BP_NAME_PAIR),
+        make_pass(300, 0, 3, BP_STREET, BP_HOUSE_NUMBER, BP_POSTAL_CODE),
         make_pass(300, 0, 2, BP_BIRTH_DATE, BP_POSTAL_CODE),
         make_pass(300, 0, 2, BP_GIVEN_PHONETIC, BP_POSTAL_CODE),
         make_pass(300, 0, 3, BP_STREET, BP_HOUSE_NUMBER, BP_GIVEN_INITIAL),
@@ -98,7 +99,7 @@ static enum cm_status parts_from_json(const json_t *list, const char *where,
             return cm_fail(err, CM_ERR_CONFIG, "%s[%zu]: unknown key part%s%s%s (known: email, "
                            "phone, given, given_initial, given_canonical, given_phonetic, "
                            "family, family_initial, family_phonetic, birth_date, birth_year, "
-                           "postal_code, city, street, house_number, company, region)",
+                           "postal_code, city, street, house_number, company, region, name_pair)",
                            where, i, json_is_string(v) ? " \"" : "",
                            json_is_string(v) ? json_string_value(v) : "", json_is_string(v) ? "\"" : "");
         p->part[p->nparts++] = (enum block_part)part;
@@ -236,6 +237,12 @@ static int part_values(const struct profile_store *s, const struct match_profile
     case BP_HOUSE_NUMBER:   v[0] = p->house_number; return p->house_number != 0;
     case BP_COMPANY:        v[0] = p->company; return p->company != 0;
     case BP_REGION:         v[0] = p->region; return p->region != 0;
+    case BP_NAME_PAIR:
+        if (!p->given || !p->family)
+            return 0;
+        v[0] = p->given < p->family ? (uint64_t)p->given << 32 | p->family
+                                    : (uint64_t)p->family << 32 | p->given;
+        return 1;
     case BP_COUNT:          break;
     }
     return 0;

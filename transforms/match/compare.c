@@ -87,9 +87,16 @@ static int same_code(const uint32_t a[2], const uint32_t b[2])
     return a[0] && (a[0] == b[0] || a[0] == b[1] || (a[1] && (a[1] == b[0] || a[1] == b[1])));
 }
 
-static int swapped_names(const struct match_profile *a, const struct match_profile *b)
+/* Given and family written the other way round, exactly or with a typo each. */
+static int swapped_names(const struct profile_store *s, const struct match_profile *a,
+                         const struct match_profile *b)
 {
-    return a->given && a->family && a->given == b->family && a->family == b->given;
+    if (!a->given || !a->family || !b->given || !b->family)
+        return 0;
+    if (a->given == b->family && a->family == b->given)
+        return 1;
+    return best_jw(s, a->given, a->given_plain, b->family, b->family_plain) >= 0.92 &&
+           best_jw(s, a->family, a->family_plain, b->given, b->given_plain) >= 0.92;
 }
 
 static uint8_t cmp_given(const struct profile_store *s, const struct match_profile *a,
@@ -101,7 +108,7 @@ static uint8_t cmp_given(const struct profile_store *s, const struct match_profi
         *tf = a->given == b->given ? a->given : (a->given_plain ? a->given_plain : a->given);
         return GIVEN_EXACT;
     }
-    if (swapped_names(a, b))
+    if (swapped_names(s, a, b))
         return GIVEN_SWAPPED;
     for (int i = 0; i < PROFILE_CANON; i++) {
         for (int j = 0; j < PROFILE_CANON; j++) {
@@ -152,7 +159,7 @@ static uint8_t cmp_family(const struct profile_store *s, const struct match_prof
         *tf = a->family == b->family ? a->family : (a->family_plain ? a->family_plain : a->family);
         return FAMILY_EXACT;
     }
-    if (swapped_names(a, b))
+    if (swapped_names(s, a, b))
         return FAMILY_SWAPPED;
     double jw = best_jw(s, a->family, a->family_plain, b->family, b->family_plain);
     if (jw >= 0.92)

@@ -37,7 +37,7 @@ struct matcher {
     uint64_t seed;
     int em_iterations;
     int threads;
-    int rule_birth, rule_suffix, rule_same_source;
+    int rule_birth, rule_suffix, rule_same_source, rule_household;
     size_t repair_max;
     json_t *must_spec, *cannot_spec;   /* ["source:key", "source:key"] lists */
     char model_path[4096];
@@ -204,11 +204,11 @@ static enum cm_status configure(struct matcher *x, const struct resolve_config *
         if (b)
             x->tf_max_bonus = json_number_value(b);
     }
-    if (!rc) rc = get_int(m, "random_pairs", 1000, 100000000, 1000000, &v, err);
+    if (!rc) rc = get_int(m, "random_pairs", 1000, 100000000, 100000, &v, err);
     x->random_pairs = (size_t)v;
     if (!rc) rc = get_int(m, "seed", 0, INT64_MAX, 20261208, &v, err);
     x->seed = (uint64_t)v;
-    if (!rc) rc = get_int(m, "em_iterations", 1, 10000, 200, &v, err);
+    if (!rc) rc = get_int(m, "em_iterations", 1, 10000, 100, &v, err);
     x->em_iterations = (int)v;
     if (!rc) rc = get_int(m, "threads", 0, 64, 0, &v, err);
     x->threads = v ? (int)v : (cfg && cfg->threads ? cfg->threads : parallel_cores());
@@ -224,16 +224,19 @@ static enum cm_status configure(struct matcher *x, const struct resolve_config *
                            &x->rule_suffix, err);
     if (!rc) rc = get_bool(rules, "match.rules", "same_source_needs_more_than_name", 1,
                            &x->rule_same_source, err);
+    if (!rc) rc = get_bool(rules, "match.rules", "different_given_names_need_personal_evidence",
+                           1, &x->rule_household, err);
     if (!rc && rules) {
         const char *key;
         json_t *val;
         json_object_foreach((json_t *)rules, key, val) {
             if (strcmp(key, "different_birth_dates_never_merge") &&
                 strcmp(key, "different_suffixes_never_merge") &&
-                strcmp(key, "same_source_needs_more_than_name"))
+                strcmp(key, "same_source_needs_more_than_name") &&
+                strcmp(key, "different_given_names_need_personal_evidence"))
                 return cm_fail(err, CM_ERR_CONFIG, "match.rules.%s: unknown rule (known: "
                                "different_birth_dates_never_merge, different_suffixes_never_merge, "
-                               "same_source_needs_more_than_name)", key);
+                               "same_source_needs_more_than_name, different_given_names_need_personal_evidence)", key);
         }
     }
     if (!rc) rc = check_pairs(m ? json_object_get(m, "must_link") : NULL, "must_link", err);
@@ -431,6 +434,14 @@ static void weigh(const struct matcher *x, uint32_t a, uint32_t b, struct weighe
     } else if (x->rule_suffix && out->level[CMP_SUFFIX] == SUFFIX_DIFFERENT) {
         out->rule = "different name suffixes (Jr./Sr.) never merge";
         out->total = -INFINITY;
+    } else if (x->rule_household && out->level[CMP_GIVEN] == GIVEN_DIFFERENT &&
+               out->level[CMP_EMAIL] != EMAIL_EXACT &&
+               !(out->level[CMP_BIRTH] >= BIRTH_EXACT && out->level[CMP_BIRTH] < BIRTH_DIFFERENT)) {
+        /* spouses, parent and child, colleagues: one address, phone, company or role
+         * mailbox, different given names. Only something a person has alone (their
+         * e-mail, their birth date) lets such a pair merge. */
+        out->rule = "different given names: a shared address, phone or company alone does not merge";
+        out->capped = 1;
     } else if (x->rule_same_source && s->source[a] == s->source[b] && !s->key_derived[a] &&
                !s->key_derived[b] && out->level[CMP_EMAIL] >= EMAIL_LOCAL && other <= 0) {
         out->rule = "same source, different keys and e-mails: a name alone does not merge";
@@ -589,7 +600,7 @@ static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_
     x->t_compare = t2 - t1;
 
     if (!x->model_loaded) {
-        rc = model_estimate_u(&x->model, s, &x->cmp, x->random_pairs, x->seed, err);
+        rc = model_estimate_u(&x->model, s, &x->cmp, x->random_pairs, x->seed, x->threads, err);
         if (!rc) rc = model_train_em(&x->model, p.codes, npairs, x->em_iterations, err);
         if (rc)
             goto done;

@@ -5,9 +5,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "transforms/match/parallel.h"
 #include "transforms/match/radix.h"
 
 #define PROB_FLOOR 1e-6
+#define PRIOR_PAIRS 25.0         /* weight of the starting m in EM (see model_train_em) */
 
 static uint64_t splitmix64(uint64_t *s)
 {
@@ -28,32 +30,69 @@ static void shares(const double *count, int nlevels, double *out)
         out[l] = (count[l] + 0.5) / total;
 }
 
-enum cm_status model_estimate_u(struct fs_model *model, const struct profile_store *s,
-                                const struct compare_options *o, size_t samples, uint64_t seed,
-                                char *err)
+#define U_CHUNKS 64              /* fixed, so the sample does not depend on threads */
+
+struct u_job {
+    const struct profile_store *s;
+    const struct compare_options *o;
+    size_t per_chunk;
+    uint64_t seed;
+    uint64_t (*count)[CMP_COUNT][CMP_MAX_LEVELS];   /* per chunk */
+    size_t *done;
+};
+
+static void u_chunk(void *ctx, size_t begin, size_t end, int worker)
 {
-    (void)err;
-    double count[CMP_COUNT][CMP_MAX_LEVELS];
-    memset(count, 0, sizeof count);
-    uint64_t state = seed;
-    size_t done = 0;
-    if (s->n >= 2) {
-        for (size_t i = 0; i < samples; i++) {
-            uint32_t a = (uint32_t)((splitmix64(&state) >> 32) * s->n >> 32);
-            uint32_t b = (uint32_t)((splitmix64(&state) >> 32) * s->n >> 32);
+    (void)worker;
+    struct u_job *j = ctx;
+    for (size_t chunk = begin; chunk < end; chunk++) {
+        uint64_t state = j->seed ^ (chunk * 0xD1B54A32D192ED03ull);
+        splitmix64(&state);
+        for (size_t i = 0; i < j->per_chunk; i++) {
+            uint32_t a = (uint32_t)((splitmix64(&state) >> 32) * j->s->n >> 32);
+            uint32_t b = (uint32_t)((splitmix64(&state) >> 32) * j->s->n >> 32);
             if (a == b)
                 continue;
             uint8_t level[CMP_COUNT];
-            compare_pair(s, o, a, b, level, NULL);
+            compare_pair(j->s, j->o, a, b, level, NULL);
             for (int c = 0; c < CMP_COUNT; c++)
-                count[c][level[c]] += 1;
-            done++;
+                j->count[chunk][c][level[c]]++;
+            j->done[chunk]++;
+        }
+    }
+}
+
+enum cm_status model_estimate_u(struct fs_model *model, const struct profile_store *s,
+                                const struct compare_options *o, size_t samples, uint64_t seed,
+                                int threads, char *err)
+{
+    uint64_t (*count)[CMP_COUNT][CMP_MAX_LEVELS] = calloc(U_CHUNKS, sizeof *count);
+    size_t *done = calloc(U_CHUNKS, sizeof *done);
+    if (!count || !done) {
+        free(count);
+        free(done);
+        return cm_fail(err, CM_ERR_NOMEM, "out of memory");
+    }
+    if (s->n >= 2) {
+        struct u_job j = { s, o, (samples + U_CHUNKS - 1) / U_CHUNKS, seed, count, done };
+        parallel_for(U_CHUNKS, threads, u_chunk, &j);
+    }
+    double total[CMP_COUNT][CMP_MAX_LEVELS];
+    memset(total, 0, sizeof total);
+    size_t all = 0;
+    for (size_t k = 0; k < U_CHUNKS; k++) {
+        all += done[k];
+        for (int c = 0; c < CMP_COUNT; c++) {
+            for (int l = 0; l < CMP_MAX_LEVELS; l++)
+                total[c][l] += (double)count[k][c][l];
         }
     }
     for (int c = 0; c < CMP_COUNT; c++)
-        shares(count[c], cmp_defs[c].nlevels, model->u[c]);
-    model->u_samples = done;
+        shares(total[c], cmp_defs[c].nlevels, model->u[c]);
+    model->u_samples = all;
     model->trained_records = s->n;
+    free(count);
+    free(done);
     return CM_OK;
 }
 
@@ -102,6 +141,11 @@ enum cm_status model_train_em(struct fs_model *model, const uint64_t *codes, siz
         return cm_fail(err, CM_ERR_NOMEM, "out of memory for %zu patterns", n);
 
     initial_m(model);
+    /* MAP rather than plain EM: the starting m counts as PRIOR_PAIRS pairs already
+     * seen, so a run of a few dozen records gets sensible weights instead of whatever
+     * its handful of pairs suggests; on thousands of pairs the data decide. */
+    double m0[CMP_COUNT][CMP_MAX_LEVELS];
+    memcpy(m0, model->m, sizeof m0);
     /* the non-match class starts from the random pairs' u and is re-estimated on the
      * candidate pairs too (uc): blocked non-matches agree on their blocking keys far
      * more often than random pairs, and a class with u fixed would take them for
@@ -139,6 +183,11 @@ enum cm_status model_train_em(struct fs_model *model, const uint64_t *codes, siz
         change = 0;
         for (int c = 0; c < CMP_COUNT; c++) {
             double m_new[CMP_MAX_LEVELS];
+            double seen = 0;
+            for (int l = 1; l < cmp_defs[c].nlevels; l++)
+                seen += mc[c][l];
+            for (int l = 1; l < cmp_defs[c].nlevels; l++)
+                mc[c][l] += PRIOR_PAIRS * m0[c][l] * (seen > 0 ? 1 : 0);
             shares(mc[c], cmp_defs[c].nlevels, m_new);
             shares(ucount[c], cmp_defs[c].nlevels, uc[c]);
             for (int l = 1; l < cmp_defs[c].nlevels; l++) {

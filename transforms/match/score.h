@@ -42,10 +42,11 @@ struct tf_tables {
     double min_share;            /* floor of a value's share (u) */
 };
 
-/* u from `samples` random record pairs (deterministic for seed), into model->u. */
+/* u from `samples` random record pairs (deterministic for seed, whatever the number of
+ * threads), into model->u. */
 enum cm_status model_estimate_u(struct fs_model *model, const struct profile_store *s,
                                 const struct compare_options *o, size_t samples, uint64_t seed,
-                                char *err);
+                                int threads, char *err);
 
 /* m and lambda by EM over the agreement patterns of the candidate pairs (codes from
  * cmp_pack; unsorted is fine). u stays as estimated. */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include "connectors/pg/pg_copy.h"
+#include "connectors/pg/pg_publish.h"
 #include "connectors/pg/pg_target.h"
 #include "pipeline/arena.h"
 #include "pipeline/extract.h"

@@ -1,7 +1,7 @@
 /* snapshot.h — change detection against what the target already holds.
  *
  * Before a run reads its sources it loads, for those sources, every (source, key) the
- * target has with its content hash and whether it is live (connectors/pg/pg_target.c
+ * target has with its content hash and whether it is live (connectors/pg/pg_publish.c
  * fills it). Each record read is then classified as it streams by:
  *   'n' new        — the target has no such key: stage it whole
  *   'c' changed    — its content hash differs, or it was deleted: stage it whole

@@ -343,6 +343,7 @@ static void print_warnings(const struct profile_warnings *w)
         { "postal codes with a leading zero restored", w->postal_restored },
         { "e-mails past the profile's 2", w->more_emails },
         { "phones past the profile's 2", w->more_phones },
+        { "birth dates not in ISO form (left out)", w->birth_date_invalid },
     };
     for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
         if (items[i].n)

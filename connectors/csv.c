@@ -7,6 +7,10 @@
  *
  * Options (in the source object):
  *   delimiter         ",", ";", "\t" (or "tab"), "|" or "auto" (default: sniffed)
+ *   skip_initial_space  true: spaces right after a delimiter belong to it, not to the
+ *                     next value (Febrl's "a, b, c"; a quote after them opens a quoted
+ *                     field); false: they are part of the value; "auto" (default): true
+ *                     when every delimiter of the first record is followed by a space
  *   encoding          "auto" (default), "utf-8", "windows-1252", "latin1", "utf-16le",
  *                     "utf-16be" or any iconv name; a BOM always wins
  *   header            true (default): the first non-empty record names the fields
@@ -75,6 +79,8 @@ struct csv {
     char *file;                  /* src->path, rec->file */
     char delim;
     int delim_sniffed;
+    int skip_space;              /* spaces after a delimiter are skipped */
+    int skip_space_sniffed;
     int header;
     int pad;
     size_t max_field, max_record;
@@ -341,6 +347,8 @@ static enum pres parse_record(struct csv *c, struct prec *r)
         }
         if (p[i] == delim) {
             i++;
+            while (c->skip_space && i < n && p[i] == ' ')
+                i++;
             continue;
         }
         r->body_end = i;                              /* CR, LF or CRLF */
@@ -419,6 +427,8 @@ static enum cm_status skip_rest(struct csv *c, size_t i, enum skip_state st, int
                 continue;
             if (ch == c->delim) {
                 st = SK_FIELD;
+            } else if (ch == ' ' && st == SK_FIELD && c->skip_space) {
+                continue;                             /* part of the delimiter */
             } else if (ch == '"' && (st == SK_FIELD || st == SK_QUOTE)) {
                 st = SK_QUOTED;                       /* opens, or "" inside quotes */
             } else if (st == SK_QUOTE) {              /* text after a closing quote */
@@ -830,6 +840,41 @@ static char sniff_delimiter(const char *p, size_t n, int eof)
     return best < 0 ? ',' : cand[best];
 }
 
+/* "a, b, c": 1 when the first non-blank record has a delimiter outside quotes and
+ * every one of them is followed by a space. */
+static int sniff_initial_space(const char *p, size_t n, char delim)
+{
+    size_t delims = 0, spaced = 0;
+    int in_q = 0, field_start = 1;
+    for (size_t i = 0; i < n; i++) {
+        char ch = p[i];
+        if (in_q) {
+            if (ch == '"' && i + 1 < n && p[i + 1] == '"')
+                i++;
+            else if (ch == '"')
+                in_q = 0;
+            continue;
+        }
+        if (ch == '\r' || ch == '\n') {
+            if (delims)
+                break;                                /* the first record's end */
+            field_start = 1;
+            continue;
+        }
+        if (ch == delim) {
+            delims++;
+            spaced += i + 1 < n && p[i + 1] == ' ';
+            field_start = 1;
+        } else if (ch == '"' && field_start) {
+            in_q = 1;
+            field_start = 0;
+        } else if (ch != ' ') {
+            field_start = 0;
+        }
+    }
+    return delims > 0 && spaced == delims;
+}
+
 /* ---- options ---------------------------------------------------------------- */
 
 static enum cm_status read_options(struct csv *c, const struct source *src,
@@ -849,6 +894,16 @@ static enum cm_status read_options(struct csv *c, const struct source *src,
     else
         return cm_fail(err, CM_ERR_CONFIG, "%s.delimiter: must be \",\", \";\", \"\\t\", "
                        "\"|\" or \"auto\", not \"%s\"", src->where, s);
+
+    const json_t *skip = src->options ? json_object_get(src->options, "skip_initial_space")
+                                      : NULL;
+    if (!skip || (json_is_string(skip) && !strcmp(json_string_value(skip), "auto")))
+        c->skip_space_sniffed = 1;
+    else if (json_is_boolean(skip))
+        c->skip_space = json_is_true(skip);
+    else
+        return cm_fail(err, CM_ERR_CONFIG, "%s.skip_initial_space: must be true, false or "
+                       "\"auto\"", src->where);
 
     rc = source_opt_string(src, "encoding", "auto", encoding, err);
     if (!rc)
@@ -949,6 +1004,8 @@ static enum cm_status csv_open(const struct source *src, void **state, char *err
     }
     if (c->delim_sniffed)
         c->delim = sniff_delimiter(c->win.data, c->win.len, c->eof);
+    if (c->skip_space_sniffed)
+        c->skip_space = sniff_initial_space(c->win.data, c->win.len, c->delim);
     set_classes(c);
     c->line = 1;
     if (c->header)
@@ -1014,6 +1071,8 @@ static enum cm_status csv_describe(void *state, struct buf *out)
         rc = buf_addstr(out, ", delimiter tab");
     else
         rc = buf_printf(out, ", delimiter '%c'", c->delim);
+    if (!rc && c->skip_space)
+        rc = buf_addstr(out, " and the spaces after it");
     if (!rc && c->header && c->have_names)
         rc = buf_printf(out, ", header with %zu columns", c->ncols);
     else if (!rc && c->header)

@@ -158,6 +158,7 @@ enum cm_status contact_to_json(const struct contact *c, struct buf *out)
     }
     if (!rc) rc = buf_addch(out, ']');
     if (!rc) rc = add_key(out, "created", c->created);
+    if (!rc) rc = add_key(out, "birth_date", c->birth_date);
     if (!rc) rc = add_key(out, "status", c->status);
     if (!rc) rc = buf_addstr(out, ",\"extra\":{");
     for (size_t i = 0; !rc && i < c->nextra; i++) {
@@ -231,6 +232,7 @@ enum cm_status contact_from_json(const char *json, size_t len, struct arena *are
     c->department = take(arena, o, "department", &oom);
     c->title = take(arena, o, "title", &oom);
     c->created = take(arena, o, "created", &oom);
+    c->birth_date = take(arena, o, "birth_date", &oom);
     c->status = take(arena, o, "status", &oom);
     size_t i;
     json_t *v;

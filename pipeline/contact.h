@@ -50,6 +50,8 @@ struct contact {
     struct contact_address addresses[CONTACT_MAX_ADDRESSES];
     size_t naddresses;
     const char *created;         /* ISO 8601 */
+    const char *birth_date;      /* ISO 8601 date "YYYY-MM-DD", or "YYYY-MM" / "YYYY" when
+                                    the source holds only the month or the year */
     const char *status;
     struct contact_field *extra;
     size_t nextra;
@@ -61,7 +63,7 @@ int phone_type_parse(const char *name, enum phone_type *out);   /* 0 ok, -1 unkn
 /* Append the contact as one JSON object (no newline), keys in the documented order:
  * source, source_key, source_key_derived, source_updated, prefix, given_name,
  * middle_name, family_name, suffix, full_name, company, department, title, emails,
- * phones, addresses, created, status, extra. Absent strings are null. */
+ * phones, addresses, created, birth_date, status, extra. Absent strings are null. */
 enum cm_status contact_to_json(const struct contact *c, struct buf *out);
 
 struct arena;

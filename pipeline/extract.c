@@ -315,6 +315,7 @@ enum cm_status extract_source_since(const struct source *src, const char *since,
     buf_free(&json);
     arena_free(&arena);
     describe(conn, state, st);          /* again: what was read, not only what was opened */
+    st->bad_dates = mapping_bad_dates(map);
     if (!rc && incremental) {
         const char *b = conn->xBookmark(state);
         if (b && strlen(b) >= sizeof st->bookmark)

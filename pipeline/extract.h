@@ -12,6 +12,7 @@
 struct source_stats {
     long long records;           /* contacts mapped */
     long long rejected;          /* records rejected by the reader or the mapping */
+    long long bad_dates;         /* date values not understood: left out, kept in extra */
     char description[CM_ERRBUF]; /* the connector's one-line description */
     char connector[64];          /* the connector and layout read with: "auto" resolved */
     char layout[256];

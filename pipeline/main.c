@@ -198,6 +198,16 @@ static enum cm_status print_deleted(void *ctx, const struct source *src, const c
     return CM_OK;
 }
 
+/* ", 3 dates not understood (kept in extra)" when a source had any, else "". */
+static const char *bad_dates_note(const struct source_stats *st, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    if (st->bad_dates)
+        snprintf(buf, cap, ", %lld date%s not understood (kept in extra)", st->bad_dates,
+                 st->bad_dates == 1 ? "" : "s");
+    return buf;
+}
+
 /* The sources of `extract` and `normalise`: -c CONFIG [--source NAME], or --layout NAME
  * FILE... (a config made from the files). 0 and *cfg set, or the exit code. */
 static int load_sources(const char *cmd, int argc, char **argv, struct common_opts *o,
@@ -265,11 +275,12 @@ static int cmd_extract(int argc, char **argv)
         if (o.source && strcmp(o.source, src->name) != 0)
             continue;
         struct source_stats st;
+        char note[96];
         rc = extract_source(src, &sink, &st, err);
         if (!rc)
-            fprintf(stderr, "extracted: %s: %lld records, %lld rejected%s (%s)\n", src->name,
+            fprintf(stderr, "extracted: %s: %lld records, %lld rejected%s%s (%s)\n", src->name,
                     st.records, st.rejected, st.deleted ? ", some reported deleted" : "",
-                    st.description);
+                    bad_dates_note(&st, note, sizeof note), st.description);
     }
     fflush(stdout);
     config_free(cfg);
@@ -332,6 +343,7 @@ static void print_warnings(const struct profile_warnings *w)
         { "postal codes with a leading zero restored", w->postal_restored },
         { "e-mails past the profile's 2", w->more_emails },
         { "phones past the profile's 2", w->more_phones },
+        { "birth dates not in ISO form (left out)", w->birth_date_invalid },
     };
     for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
         if (items[i].n)
@@ -365,12 +377,14 @@ static int cmd_normalise(int argc, char **argv)
             x.country = iso;
         }
         struct source_stats st;
+        char note[96];
         long long before = x.records;
         if (!rc)
             rc = extract_source(src, &sink, &st, err);
         if (!rc)
-            fprintf(stderr, "normalised: %s: %lld records, %lld rejected (%s)\n", src->name,
-                    x.records - before, st.rejected, st.description);
+            fprintf(stderr, "normalised: %s: %lld records, %lld rejected%s (%s)\n", src->name,
+                    x.records - before, st.rejected, bad_dates_note(&st, note, sizeof note),
+                    st.description);
     }
     fflush(stdout);
     if (x.norm)
@@ -438,6 +452,9 @@ static int cmd_check(int argc, char **argv)
             printf("  dates read as %s\n", st.date_order);
         printf("  a run would read %lld records and reject %lld%s\n", st.records, st.rejected,
                st.deleted ? " (and see some reported deleted)" : "");
+        if (st.bad_dates)
+            printf("  %lld date value%s not understood: left out, kept in extra\n",
+                   st.bad_dates, st.bad_dates == 1 ? "" : "s");
         total += st.records;
         rejected += st.rejected;
     }
@@ -531,7 +548,8 @@ static const struct command commands[] = {
       "records are reported on stderr with file, line and reason. Keys: source,\n"
       "source_key, source_key_derived, source_updated, prefix, given_name, middle_name,\n"
       "family_name, suffix, full_name, company, department, title, emails, phones,\n"
-      "addresses, created, status, extra." },
+      "addresses, created, birth_date, status, extra. Date values that cannot be read\n"
+      "are left out, kept in extra and counted on stderr." },
 };
 
 static const struct command *find_command(const char *name)

@@ -329,6 +329,45 @@ enum date_result date_to_iso(const char *text, size_t len, enum date_order order
     return DATE_OK;
 }
 
+/* "1956" or "1956-04": a year of four digits, then perhaps '-' and a month */
+static enum date_result partial_to_iso(const char *text, size_t len, char out[DATE_ISO_MAX])
+{
+    struct scan s = { text, text + len };
+    int year, month = 0;
+    if (!exact_digits(&s, 4, &year) || (s.p < s.end && is_digit(*s.p)))
+        return DATE_BAD;
+    if (at(&s, '-')) {
+        s.p++;
+        int n = digits(&s, 2, &month);
+        if (n == 0 || month < 1 || month > 12)
+            return DATE_BAD;
+    }
+    if (s.p != s.end)
+        return DATE_BAD;
+    if (year == 0)
+        return DATE_EMPTY;
+    char *p = put_num(out, year, 4);
+    if (month) {
+        *p++ = '-';
+        p = put_num(p, month, 2);
+    }
+    *p = '\0';
+    return DATE_OK;
+}
+
+enum date_result date_day_to_iso(const char *text, size_t len, enum date_order order,
+                                 char out[DATE_ISO_MAX])
+{
+    enum date_result r = date_to_iso(text, len, order, out);
+    if (r == DATE_OK) {
+        out[10] = '\0';                /* "YYYY-MM-DD", whatever followed */
+        return DATE_OK;
+    }
+    if (r == DATE_EMPTY)
+        return r;
+    return partial_to_iso(text, len, out);
+}
+
 static const char *const order_names[] = { "MDY", "DMY", "YMD" };
 
 int date_order_parse(const char *s, enum date_order *out)

@@ -32,6 +32,14 @@ enum date_result {
     DATE_BAD                     /* not a date crmerge understands */
 };
 
+/* A date without its time, for birth dates: what date_to_iso reads, cut to the day
+ * ("19560409", "4/9/1956", "1956-04-09T00:00:00Z" -> "1956-04-09"; a zone given does not
+ * move the day), or a partial date as sources hold them: "1956-04" / "1956" (year first,
+ * four digits; the month 1-12) are written back so. A year 0000 is DATE_EMPTY; a day or
+ * month that is no date ("19951330", "--04-15" without a year) is DATE_BAD. */
+enum date_result date_day_to_iso(const char *s, size_t len, enum date_order order,
+                                 char out[DATE_ISO_MAX]);
+
 /* "MDY", "DMY", "YMD" (any case): 0 and *out set, or -1 */
 int date_order_parse(const char *s, enum date_order *out);
 const char *date_order_name(enum date_order order);

@@ -26,12 +26,12 @@
 
 enum field {
     F_PREFIX, F_GIVEN, F_MIDDLE, F_FAMILY, F_SUFFIX, F_FULL, F_COMPANY, F_DEPARTMENT,
-    F_TITLE, F_STATUS, F_CREATED, F_UPDATED, NFIELDS
+    F_TITLE, F_STATUS, F_CREATED, F_UPDATED, F_BIRTH, NFIELDS
 };
 
 static const char *const field_names[NFIELDS] = {
     "prefix", "given_name", "middle_name", "family_name", "suffix", "full_name",
-    "company", "department", "title", "status", "created", "source_updated"
+    "company", "department", "title", "status", "created", "source_updated", "birth_date"
 };
 
 /* key.derive parts beyond the canonical fields */
@@ -106,6 +106,7 @@ struct mapping {
     enum date_order layout_date_order, date_order;
     int date_auto;               /* the source said "auto" and the pre-pass is to come */
     int split_full_name;
+    long long bad_dates;         /* date values not understood (left in extra) */
     struct slot *slots;          /* malloc'd, grows while loading */
     size_t nslots, slots_alloc;
     int field_slot[NFIELDS];
@@ -457,7 +458,7 @@ static int field_index(const char *name)
 
 static int is_date_field(int f)
 {
-    return f == F_CREATED || f == F_UPDATED;
+    return f == F_CREATED || f == F_UPDATED || f == F_BIRTH;
 }
 
 /* fields.<canonical>: a column list, or { "from": columns, "date": true } */
@@ -477,8 +478,8 @@ static enum cm_status parse_field(struct mapping *m, int f, json_t *v, char *err
         return cm_fail(err, CM_ERR_CONFIG, "%s.date: must be true or false, not %s", path,
                        json_kind_name(date));
     if (json_is_true(date) && !is_date_field(f))
-        return cm_fail(err, CM_ERR_CONFIG, "%s.date: only created and source_updated "
-                       "hold dates", path);
+        return cm_fail(err, CM_ERR_CONFIG, "%s.date: only created, source_updated and "
+                       "birth_date hold dates", path);
     if (json_is_false(date) && is_date_field(f))
         return cm_fail(err, CM_ERR_CONFIG, "%s.date: %s always holds a date", path,
                        field_names[f]);
@@ -1025,6 +1026,11 @@ const char *mapping_name(const struct mapping *m)
     return m->name;
 }
 
+long long mapping_bad_dates(const struct mapping *m)
+{
+    return m->bad_dates;
+}
+
 enum cm_status mapping_configure(struct mapping *m, const struct source *src, char *err)
 {
     m->date_order = m->layout_date_order;
@@ -1144,7 +1150,7 @@ static enum cm_status bind_columns(struct mapping *m, const struct raw_record *r
 enum cm_status mapping_date_columns(struct mapping *m, const struct raw_record *rec,
                                     int cols[MAPPING_DATE_COLUMNS])
 {
-    static const int date_fields[MAPPING_DATE_COLUMNS] = { F_CREATED, F_UPDATED };
+    static const int date_fields[MAPPING_DATE_COLUMNS] = { F_CREATED, F_UPDATED, F_BIRTH };
     for (size_t i = 0; i < MAPPING_DATE_COLUMNS; i++)
         cols[i] = -1;
     enum cm_status rc = bind_columns(m, rec);
@@ -1162,6 +1168,7 @@ enum cm_status mapping_date_columns(struct mapping *m, const struct raw_record *
 
 struct ctx {
     const struct mapping *m;
+    long long *bad_dates;        /* the mapping's count */
     const int *slot_col;
     const struct raw_record *rec;
     struct arena *a;
@@ -1213,11 +1220,14 @@ static const char *slot_value(struct ctx *x, int slot, size_t *len)
     return cell(x, x->slot_col[slot], len ? len : &ignored);
 }
 
-/* A date field's value as ISO 8601; unparseable text stays in extra. */
-static const char *as_date(struct ctx *x, int slot, const char *v, size_t len)
+/* A date field's value as ISO 8601 (a birth date without a time, perhaps partial);
+ * unparseable text stays in extra and is counted. */
+static const char *as_date(struct ctx *x, int f, int slot, const char *v, size_t len)
 {
     char iso[DATE_ISO_MAX];
-    switch (date_to_iso(v, len, x->m->date_order, iso)) {
+    enum date_result r = f == F_BIRTH ? date_day_to_iso(v, len, x->m->date_order, iso)
+                                      : date_to_iso(v, len, x->m->date_order, iso);
+    switch (r) {
     case DATE_OK: {
         char *copy = arena_strdup(x->a, iso);
         if (!copy)
@@ -1230,6 +1240,7 @@ static const char *as_date(struct ctx *x, int slot, const char *v, size_t len)
         break;
     }
     x->to_extra[x->slot_col[slot]] = 1;
+    (*x->bad_dates)++;
     return NULL;
 }
 
@@ -1238,14 +1249,14 @@ static void map_fields(struct ctx *x, struct contact *c)
     const char **dst[NFIELDS] = {
         &c->prefix, &c->given_name, &c->middle_name, &c->family_name, &c->suffix,
         &c->full_name, &c->company, &c->department, &c->title, &c->status, &c->created,
-        &c->source_updated
+        &c->source_updated, &c->birth_date
     };
     for (int f = 0; f < NFIELDS; f++) {
         size_t len = 0;
         int slot = x->m->field_slot[f];
         const char *v = slot_value(x, slot, &len);
         if (v && is_date_field(f))
-            v = as_date(x, slot, v, len);
+            v = as_date(x, f, slot, v, len);
         *dst[f] = v;
     }
 }
@@ -1537,7 +1548,8 @@ static const char *derive_text(const struct contact *c, int part, int *name_used
     }
     const char *const fields[NFIELDS] = {
         c->prefix, c->given_name, c->middle_name, c->family_name, c->suffix, c->full_name,
-        c->company, c->department, c->title, c->status, c->created, c->source_updated
+        c->company, c->department, c->title, c->status, c->created, c->source_updated,
+        c->birth_date
     };
     return fields[part];
 }
@@ -1637,7 +1649,7 @@ enum cm_status mapping_apply(struct mapping *m, const char *source_name,
         return cm_fail(err, CM_ERR_NOMEM, "out of memory binding the columns of %s",
                        rec->file ? rec->file : "a record");
     const struct binding *b = &m->bind;
-    struct ctx x = { m, b->slot_col, rec, a, arena_alloc(a, b->ncols + 1), 0 };
+    struct ctx x = { m, &m->bad_dates, b->slot_col, rec, a, arena_alloc(a, b->ncols + 1), 0 };
     if (!x.to_extra)
         return cm_fail(err, CM_ERR_NOMEM, "out of memory");
     memcpy(x.to_extra, b->unbound, b->ncols);

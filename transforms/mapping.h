@@ -35,15 +35,15 @@ enum cm_status mapping_configure(struct mapping *m, const struct source *src, ch
 
 /* ---- "date_order": "auto" (pipeline/extract.c reads the source once beforehand) ---- */
 
-#define MAPPING_DATE_COLUMNS 2   /* created, source_updated */
+#define MAPPING_DATE_COLUMNS 3   /* created, source_updated, birth_date */
 
 /* 1 when the source asked for "auto" and no order has been set yet. */
 int mapping_date_auto(const struct mapping *m);
 /* The order dates are read in now (the layout's or the source's). */
 enum date_order mapping_date_order(const struct mapping *m);
 /* The columns of rec that the layout reads as dates: cols[0] feeds created, cols[1]
- * source_updated; -1 where the layout maps none or rec's header has none. Binds rec's
- * header the way mapping_apply does. */
+ * source_updated, cols[2] birth_date; -1 where the layout maps none or rec's header has
+ * none. Binds rec's header the way mapping_apply does. */
 enum cm_status mapping_date_columns(struct mapping *m, const struct raw_record *rec,
                                     int cols[MAPPING_DATE_COLUMNS]);
 /* Set the order decided by the pre-pass; "auto" is then settled. Also forgets the
@@ -56,6 +56,10 @@ void mapping_set_date_order(struct mapping *m, enum date_order order);
 enum cm_status mapping_apply(struct mapping *m, const char *source_name,
                              const struct raw_record *rec, struct arena *a,
                              struct contact *c, char *err);
+
+/* Date values (created, source_updated, birth_date) mapping_apply could not read since
+ * the layout was loaded: each was left out of its field and kept in extra. */
+long long mapping_bad_dates(const struct mapping *m);
 
 /* How well a header row matches this layout, 0.0 .. 1.0 (for `crmerge detect`). */
 double mapping_header_score(const struct mapping *m, const char *const *names, size_t n);

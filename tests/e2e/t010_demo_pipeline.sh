@@ -74,7 +74,7 @@ print("\n".join(sorted(seen)))
 PY
 )
 check_eq "extract keys are the contract, in order" "$keys" \
-    "source,source_key,source_key_derived,source_updated,prefix,given_name,middle_name,family_name,suffix,full_name,company,department,title,emails,phones,addresses,created,status,extra"
+    "source,source_key,source_key_derived,source_updated,prefix,given_name,middle_name,family_name,suffix,full_name,company,department,title,emails,phones,addresses,created,birth_date,status,extra"
 check_eq "a Contact-only name is split" \
     "$("$CRMERGE" extract -c "$cfg" --source act_berlin 2>/dev/null | python3 -c '
 import json, sys

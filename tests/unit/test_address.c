@@ -230,6 +230,45 @@ TEST(city_plain_fold_and_po_box_number)
     CHECK_STR(k3.city, "muenchen");
 }
 
+/* which line is the street, which the further line (address_extra), and the region */
+TEST(street_line_then_further_line_and_region)
+{
+    static const struct {
+        const char *lines[3], *region, *country;
+        const char *street, *number, *extra, *want_region;
+    } cases[] = {
+        /* Febrl: street_number + address_1, then address_2 */
+        { { "6 tullaroop street", "willaroo" }, "wa", "AU",
+          "tullaroop street", "6", "willaroo", "wa" },
+        { { "maltby circuit", "villa 2" }, "NSW", "AU",        /* a number in the further line */
+          "maltby circuit", "", "villa 2", "nsw" },
+        { { "6", "lakefront retrmnt vlge" }, "qld", "AU",      /* the number alone */
+          "", "6", "lakefront retrmnt vlge", "qld" },
+        { { "Hauptstraße 5", "Hinterhaus" }, "Bayern", "DE",   /* Outlook's Street, Street 2 */
+          "hauptstrasse", "5", "hinterhaus", "bayern" },
+        { { "c/o Müller GmbH", "Industriestr. 15", "Gebäude B" }, NULL, "DE",   /* skipped line */
+          "industriestrasse", "15", "gebaeude b", "" },
+        { { "Postfach 1234", "Am Markt 3", "3. OG" }, NULL, "DE",               /* PO box first */
+          "am markt", "3", "3 og", "" },
+        { { "12 Main St", "Suite 400", "Building C" }, "IL", "US",   /* the first further line */
+          "main street", "12", "suite 400", "il" },
+        { { "Rathausplatz" }, NULL, "DE", "rathausplatz", "", "", "" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct contact_address a;
+        memset(&a, 0, sizeof a);
+        for (int l = 0; l < 3 && cases[i].lines[l]; l++)
+            a.lines[a.nlines++] = cases[i].lines[l];
+        a.region = cases[i].region;
+        struct address_key k;
+        address_normalise(&a, cases[i].country, countries, &k);
+        CHECK_STR(k.street, cases[i].street);
+        CHECK_STR(k.house_number, cases[i].number);
+        CHECK_STR(k.extra, cases[i].extra);
+        CHECK_STR(k.region, cases[i].want_region);
+    }
+}
+
 TEST(postal_codes_alone)
 {
     char out[32];
@@ -239,6 +278,9 @@ TEST(postal_codes_alone)
     CHECK_STR(out, "1010");
     CHECK_INT(address_postal_code("101", "AT", out, sizeof out), ADDRESS_POSTAL_INVALID);
     CHECK_STR(out, "101");
+    CHECK_INT(address_postal_code("4011", "AU", out, sizeof out), 0);
+    CHECK_STR(out, "4011");
+    CHECK_INT(address_postal_code("800", "AU", out, sizeof out), ADDRESS_POSTAL_INVALID);
     CHECK_INT(address_postal_code(" 8001 ", "CH", out, sizeof out), 0);
     CHECK_STR(out, "8001");
     CHECK_INT(address_postal_code("10115 Berlin", "DE", out, sizeof out),
@@ -269,6 +311,7 @@ int main(void)
     RUN(other_european_postal_codes);
     RUN(countries_unknown_or_default);
     RUN(city_plain_fold_and_po_box_number);
+    RUN(street_line_then_further_line_and_region);
     RUN(postal_codes_alone);
     countries_free(countries);
     return test_report();

@@ -15,7 +15,8 @@ static struct contact full_contact(void)
         .emails = { "j@mueller.example", "jm@home.example" }, .nemails = 2,
         .phones = { { PHONE_MOBILE, "+49 170 1234567" }, { PHONE_FAX, "030 123" } },
         .nphones = 2,
-        .naddresses = 1, .created = "2019-03-07", .status = "Customer",
+        .naddresses = 1, .created = "2019-03-07", .birth_date = "1956-04",
+        .status = "Customer",
         .extra = extra, .nextra = 2,
     };
     struct contact_address a = { .type = "work", .lines = { "Hauptstr. 1", "Hof 2" },
@@ -36,6 +37,9 @@ TEST(round_trip)
     CHECK_INT(contact_to_json(&back, &b), CM_OK);
     CHECK_STR(b.data, a.data);
     CHECK_INT(back.phones[0].type, PHONE_MOBILE);
+    CHECK_STR(back.birth_date, "1956-04");
+    CHECK(strstr(a.data, "\"created\":\"2019-03-07\",\"birth_date\":\"1956-04\","
+                         "\"status\":\"Customer\"") != NULL);      /* the documented order */
     buf_free(&a);
     buf_free(&b);
     arena_free(&arena);

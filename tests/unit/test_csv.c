@@ -325,6 +325,25 @@ TEST(delimiter_forced_by_option)
                      "2: Cole,Berlin,555\n3: Mills,Paris,556\n");
 }
 
+TEST(spaces_after_the_delimiter_are_skipped_when_every_one_has_them)
+{
+    CHECK_NAMES(FX "initial_space.csv", NULL, "rec_id|given_name|surname|note");
+    CHECK_TRANSCRIPT(FX "initial_space.csv", NULL,
+                     "2: rec-1-org|ann|cole|a, b\n3: rec-1-dup-0||cole|two\n");
+    CHECK_DESCRIBE(FX "initial_space.csv", NULL,
+                   "initial_space.csv: auto (ascii so far), delimiter ',' and the spaces "
+                   "after it, header with 4 columns");
+    /* forced off: the spaces are the values' (a quote after one is then literal) */
+    CHECK_TRANSCRIPT(FX "initial_space.csv", "{\"skip_initial_space\": false}",
+                     "R2: 5 fields, header has 4\n3: rec-1-dup-0| | cole|  two\n");
+    /* not every delimiter of the first record has a space: auto leaves them */
+    CHECK_TRANSCRIPT(FX "initial_space_mixed.csv", NULL, "2: Cole| Berlin|555\n");
+    CHECK_TRANSCRIPT(FX "initial_space_mixed.csv", "{\"skip_initial_space\": true}",
+                     "2: Cole|Berlin|555\n");
+    CHECK_OPEN_ERROR(FX "initial_space.csv", "{\"skip_initial_space\": \"yes\"}",
+                     "sources[0].skip_initial_space: must be true, false or \"auto\"");
+}
+
 /* ---- encodings ---------------------------------------------------------------- */
 
 TEST(utf8_bom_is_stripped_from_the_first_header)
@@ -667,6 +686,7 @@ int main(void)
     RUN(bad_quote_found_while_skipping_an_oversized_field);
     RUN(delimiter_is_sniffed);
     RUN(delimiter_forced_by_option);
+    RUN(spaces_after_the_delimiter_are_skipped_when_every_one_has_them);
     RUN(utf8_bom_is_stripped_from_the_first_header);
     RUN(utf16_with_bom_le_and_be);
     RUN(utf16_without_bom_found_by_nul_pattern);

@@ -9,12 +9,14 @@ struct date_case {
     const char *want;            /* ISO text when DATE_OK */
 };
 
-static void check_cases(const struct date_case *cases, size_t n)
+typedef enum date_result (*date_fn)(const char *, size_t, enum date_order,
+                                    char[DATE_ISO_MAX]);
+
+static void check_cases_of(date_fn fn, const struct date_case *cases, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char out[DATE_ISO_MAX];
-        enum date_result rc = date_to_iso(cases[i].in, strlen(cases[i].in), cases[i].order,
-                                          out);
+        enum date_result rc = fn(cases[i].in, strlen(cases[i].in), cases[i].order, out);
         if (rc != cases[i].want_rc) {
             fprintf(stderr, "  \"%s\" (%s): result %d, want %d\n", cases[i].in,
                     date_order_name(cases[i].order), (int)rc, (int)cases[i].want_rc);
@@ -24,6 +26,11 @@ static void check_cases(const struct date_case *cases, size_t n)
         if (rc == DATE_OK)
             CHECK_STR(out, cases[i].want);
     }
+}
+
+static void check_cases(const struct date_case *cases, size_t n)
+{
+    check_cases_of(date_to_iso, cases, n);
 }
 
 TEST(act_locale_dates)
@@ -131,6 +138,33 @@ TEST(leap_days)
     check_cases(cases, sizeof cases / sizeof cases[0]);
 }
 
+TEST(birth_dates_are_days_or_partial)
+{
+    static const struct date_case cases[] = {
+        { "19560409",             DATE_MDY, DATE_OK,    "1956-04-09" },   /* Febrl, vCard */
+        { "1956-04-09",           DATE_DMY, DATE_OK,    "1956-04-09" },
+        { "4/9/1956",             DATE_MDY, DATE_OK,    "1956-04-09" },   /* Outlook */
+        { "4/9/1956",             DATE_DMY, DATE_OK,    "1956-09-04" },
+        { "1956-04-09T00:00:00Z", DATE_YMD, DATE_OK,    "1956-04-09" },   /* the time cut */
+        { "09-APR-56",            DATE_MDY, DATE_OK,    "1956-04-09" },   /* Oracle */
+        { "1956-04",              DATE_YMD, DATE_OK,    "1956-04" },      /* partial */
+        { "1956-4",               DATE_MDY, DATE_OK,    "1956-04" },
+        { "1956",                 DATE_MDY, DATE_OK,    "1956" },
+        { "0/0/00",               DATE_MDY, DATE_EMPTY, NULL },           /* Outlook's none */
+        { "0000",                 DATE_MDY, DATE_EMPTY, NULL },
+        { "19951330",             DATE_MDY, DATE_BAD,   NULL },           /* month 13 */
+        { "19560230",             DATE_MDY, DATE_BAD,   NULL },
+        { "1956-13",              DATE_MDY, DATE_BAD,   NULL },
+        { "1956-00",              DATE_MDY, DATE_BAD,   NULL },
+        { "--04-09",              DATE_YMD, DATE_BAD,   NULL },           /* no year */
+        { "195",                  DATE_MDY, DATE_BAD,   NULL },
+        { "19560",                DATE_MDY, DATE_BAD,   NULL },
+        { "1956-04-",             DATE_MDY, DATE_BAD,   NULL },
+        { "1956x",                DATE_MDY, DATE_BAD,   NULL },
+    };
+    check_cases_of(date_day_to_iso, cases, sizeof cases / sizeof cases[0]);
+}
+
 TEST(date_order_names)
 {
     enum date_order o = DATE_MDY;
@@ -227,6 +261,7 @@ int main(void)
     RUN(empty_markers);
     RUN(rejects_what_is_not_a_date);
     RUN(leap_days);
+    RUN(birth_dates_are_days_or_partial);
     RUN(date_order_names);
     RUN(votes_prove_dmy);
     RUN(votes_prove_mdy);

@@ -578,7 +578,8 @@ TEST(act_dbf_layout_maps_a_contact)
         "\"phones\":[{\"type\":\"work\",\"number\":\"+49 30 1234567\"}],"
         "\"addresses\":[{\"type\":\"work\",\"lines\":[\"Hauptstra\xc3\x9f" "e 5\"],"
         "\"city\":\"Berlin\",\"region\":null,\"postal_code\":\"10115\","
-        "\"country\":\"Deutschland\"}],\"created\":\"2018-01-31\",\"status\":\"Interessent\","
+        "\"country\":\"Deutschland\"}],\"created\":\"2018-01-31\",\"birth_date\":null,"
+        "\"status\":\"Interessent\","
         "\"extra\":{\"SALUTATION\":\"Herr Dr. Wei\xc3\x9f\",\"USER1\":\"Budget 5.000 "
         "\xe2\x82\xac\",\"USER2\":\"\xe2\x80\x9cPremium\xe2\x80\x9d\",\"CONT_TYPE\":\"1\"}}");
     buf_free(&json);

@@ -342,7 +342,7 @@ TEST(layout_maps_a_joined_contact)
         "\"addresses\":[{\"type\":\"work\",\"lines\":[\"1 Main St\",\"Suite 4\"],"
         "\"city\":\"Springfield\",\"region\":\"IL\",\"postal_code\":\"62701\","
         "\"country\":\"USA\"}],"
-        "\"created\":\"2019-03-07T00:00:00\",\"status\":\"Customer\","
+        "\"created\":\"2019-03-07T00:00:00\",\"birth_date\":null,\"status\":\"Customer\","
         "\"extra\":{\"ACCOUNTNO\":\"A3070512345$%&(*9Ann\",\"LASTNAME\":\"Cole\","
         "\"DEAR\":\"Ann\",\"SOURCE\":\"Trade show\",\"KEY2\":\"Bakery\",\"STATUS\":\"U0\","
         "\"CREATEBY\":\"MASTER\",\"LASTUSER\":\"MASTER\",\"LASTTIME\":\"14:30\","

@@ -78,7 +78,8 @@ TEST(outlook_classic_windows_1252)
     CHECK_STR(c->addresses[0].postal_code, "10115");
     CHECK_STR(c->addresses[0].country, "Deutschland");
     CHECK_STR(contact_extra(c, "Notes"), "Zahlt € bar.\r\n„Bitte nicht vor 9 Uhr anrufen“ – sagt er.");
-    CHECK_STR(contact_extra(c, "Birthday"), "3/7/1970");
+    CHECK_STR(c->birth_date, "1970-03-07");            /* Birthday, in the layout's MDY */
+    CHECK_STR(contact_extra(c, "Birthday"), NULL);
     CHECK(c->source_key_derived);
 
     CHECK_INT(mp_next(&x), CONN_RECORD);
@@ -159,7 +160,8 @@ TEST(google_current_splits_values_joined_by_three_colons)
     CHECK_STR(c->addresses[0].lines[1], "Apt 2");      /* Extended Address */
     CHECK_STR(c->addresses[0].city, "Potsdam");
     CHECK_STR(contact_extra(c, "Labels"), "* myContacts ::: Kunden");
-    CHECK_STR(contact_extra(c, "Birthday"), "1980-04-12");
+    CHECK_STR(c->birth_date, "1980-04-12");
+    CHECK_STR(contact_extra(c, "Birthday"), NULL);
 
     CHECK_INT(mp_next(&x), CONN_RECORD);
     CHECK_STR(c->prefix, "Dr.");

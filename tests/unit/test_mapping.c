@@ -233,6 +233,54 @@ TEST(an_unparseable_date_is_kept_raw_in_extra)
     mapping_free(m);
 }
 
+/* a layout given as text, written to a temporary file and loaded */
+static struct mapping *load_json(const char *json)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/test_mapping_%ld_l.json", (long)getpid());
+    FILE *f = fopen(path, "w");
+    fputs(json, f);
+    fclose(f);
+    struct mapping *m = load(path);
+    remove(path);
+    return m;
+}
+
+TEST(birth_dates_are_days_partial_or_kept_in_extra_and_counted)
+{
+    static const char *const names[] = { "id", "name", "dob", "Create Date" };
+    struct mapping *m = load_json("{ \"key\": { \"from\": \"id\" },"
+                                  "  \"fields\": { \"full_name\": \"name\","
+                                  "    \"birth_date\": { \"from\": [\"dob\"], \"date\": true },"
+                                  "    \"created\": { \"from\": \"Create Date\", \"date\": true } } }");
+    static const struct { const char *dob, *want, *extra; } cases[] = {
+        { "19560409", "1956-04-09", NULL },            /* compact, Febrl */
+        { "4/9/1956", "1956-04-09", NULL },            /* the layout's MDY */
+        { "1956-04-09T00:00:00Z", "1956-04-09", NULL },
+        { "1956-04", "1956-04", NULL },
+        { "1956", "1956", NULL },
+        { "0/0/00", NULL, NULL },                      /* Outlook's "none": not counted */
+        { "19951330", NULL, "19951330" },              /* month 13: kept, counted */
+        { "--04-09", NULL, "--04-09" },                /* no year */
+    };
+    struct arena a = ARENA_INIT;
+    struct contact c;
+    char err[CM_ERRBUF];
+    CHECK(m != NULL);
+    for (size_t i = 0; m && i < N(cases); i++) {
+        const char *values[] = { "7", "Ann Cole", cases[i].dob, "" };
+        CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
+        CHECK_STR(c.birth_date, cases[i].want);
+        CHECK_STR(contact_extra(&c, "dob"), cases[i].extra);
+    }
+    CHECK_INT(m ? mapping_bad_dates(m) : -1, 2);
+    const char *bad_created[] = { "7", "Ann Cole", "", "next Tuesday" };
+    CHECK_INT(map_row(m, names, bad_created, N(names), &a, &c, err), CM_OK);
+    CHECK_INT(mapping_bad_dates(m), 3);                /* created counts too */
+    arena_free(&a);
+    mapping_free(m);
+}
+
 TEST(unmapped_columns_go_to_extra)
 {
     static const char *const names[] = { "Contact", "Salutation", "Notes", "User 1",
@@ -506,7 +554,7 @@ TEST(one_mapped_record_as_json)
         "\"phones\":[{\"type\":\"work\",\"number\":\"(555) 010-2233 x12\"}],"
         "\"addresses\":[{\"type\":\"work\",\"lines\":[\"1 Main St\"],\"city\":\"Springfield\","
         "\"region\":null,\"postal_code\":\"01067\",\"country\":null}],"
-        "\"created\":\"2019-03-07\",\"status\":null,"
+        "\"created\":\"2019-03-07\",\"birth_date\":null,\"status\":null,"
         "\"extra\":{\"Notes\":\"line one\\nline \\\"two\\\"\"}}");
     buf_free(&json);
     arena_free(&a);
@@ -726,6 +774,7 @@ int main(void)
     RUN(dates_follow_the_day_month_order);
     RUN(a_bad_date_order_option_names_the_source);
     RUN(an_unparseable_date_is_kept_raw_in_extra);
+    RUN(birth_dates_are_days_partial_or_kept_in_extra_and_counted);
     RUN(unmapped_columns_go_to_extra);
     RUN(duplicate_header_names_stay_apart_in_extra);
     RUN(values_are_trimmed_and_empty_values_absent);

@@ -126,6 +126,53 @@ TEST(bad_input_is_flagged_and_counted)
     buf_free(&j);
 }
 
+TEST(birth_date_region_and_further_address_line)
+{
+    /* a Febrl record as the febrl layout maps it */
+    struct contact c = { .source = "dataset1", .source_key = "rec-1496-org",
+                         .given_name = "mitchell", .family_name = "green",
+                         .birth_date = "1956-04-09", .naddresses = 1 };
+    c.addresses[0] = (struct contact_address){ .lines = { "7 wallaby place", "delmar" },
+                                               .nlines = 2, .city = "cleveland",
+                                               .region = "sa", .postal_code = "2119" };
+    struct match_profile p;
+    struct buf j = BUF_INIT(0);
+    profile_of(&c, "AU", &p, &j);
+    CHECK_INT(p.birth_date, 19560409);
+    CHECK_STR(text(p.street), "wallaby place");
+    CHECK_STR(text(p.house_number), "7");
+    CHECK_STR(text(p.address_extra), "delmar");       /* address_2: not the street */
+    CHECK_STR(text(p.city), "cleveland");
+    CHECK_STR(text(p.region), "sa");
+    CHECK_STR(text(p.postal_code), "2119");
+    CHECK(p.country[0] == 'A' && p.country[1] == 'U');
+    CHECK(strstr(j.data, "\"birth_date\":\"1956-04-09\"") != NULL);
+    CHECK(strstr(j.data, "\"street\":\"wallaby place\",\"house_number\":\"7\","
+                         "\"address_extra\":\"delmar\",\"postal_code\":\"2119\","
+                         "\"city\":\"cleveland\",\"region\":\"sa\",\"country\":\"AU\"") != NULL);
+
+    /* partial dates keep what is known; a date not in ISO form is left out, counted */
+    static const struct { const char *text; uint32_t want; const char *json; } dates[] = {
+        { "1956-04", 19560400, "\"birth_date\":\"1956-04\"" },
+        { "1956", 19560000, "\"birth_date\":\"1956\"" },
+        { "09.04.1956", 0, NULL },
+        { "1956-13-01", 0, NULL },
+        { "1956-00", 0, NULL },
+        { "1956-04-00", 0, NULL },
+    };
+    long long before = normaliser_warnings(norm)->birth_date_invalid;
+    for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+        struct contact d = { .source = "s", .source_key = "k", .family_name = "Cole",
+                             .birth_date = dates[i].text };
+        profile_of(&d, NULL, &p, &j);
+        CHECK_INT(p.birth_date, dates[i].want);
+        CHECK(dates[i].json ? strstr(j.data, dates[i].json) != NULL
+                            : strstr(j.data, "birth_date") == NULL);
+    }
+    CHECK_INT(normaliser_warnings(norm)->birth_date_invalid - before, 4);
+    buf_free(&j);
+}
+
 TEST(compact)
 {
     CHECK(sizeof(struct match_profile) <= 136);
@@ -150,6 +197,7 @@ int main(void)
     RUN(one_person_three_spellings);
     RUN(nicknames_roles_addresses);
     RUN(bad_input_is_flagged_and_counted);
+    RUN(birth_date_region_and_further_address_line);
     RUN(compact);
     normaliser_free(norm);
     return test_report();

@@ -35,6 +35,8 @@ static const struct postal_rule postal_rules[] = {
     { "BE", 0, { "B", "BE" }, { "9999" } },
     { "NO", 0, { "N", "NO" }, { "9999" } },
     { "LU", 0, { "L", "LU" }, { "9999" } },
+    { "AU", 0, { "AU" }, { "9999" } },
+    { "NZ", 0, { "NZ" }, { "9999" } },
     { "NL", 0, { "NL" }, { "9999 AA" } },
     { "PL", 0, { "PL" }, { "99-999" } },
     { "SE", 0, { "S", "SE" }, { "999 99" } },
@@ -354,7 +356,10 @@ static unsigned street_line(const char *line, const char *country, struct addres
     split_words(b.data, &w);
     size_t start = 0, end = w.n, num = w.n;
     char number[64] = "";
-    if (w.n > 1 && number_word(&w, 0)) {                 /* "12 Main Street" */
+    if (w.n == 1 && is_digit(w.w[0][0])) {               /* "6": a number, no name */
+        num = 0;
+        start = end = 1;
+    } else if (w.n > 1 && number_word(&w, 0)) {          /* "12 Main Street" */
         num = 0;
         start = 1;
         for (end = start; end < w.n && !stop_word(w.w[end]); end++) {
@@ -502,6 +507,22 @@ static unsigned city_key(const char *city, const char *country, unsigned options
     return flags;
 }
 
+/* ---- lines that are only folded ------------------------------------------------ */
+
+static unsigned folded_key(const char *text, char *out, size_t cap)
+{
+    struct buf b = BUF_INIT(0);
+    unsigned flags = text_flags(fold_into(text, strlen(text), TEXT_GERMAN, &b));
+    out[0] = '\0';
+    if (b.data) {
+        if (b.len >= cap)
+            flags |= ADDRESS_TOO_LONG;
+        copy_cut(out, cap, b.data, b.len);
+    }
+    buf_free(&b);
+    return flags;
+}
+
 /* ---- the whole address -------------------------------------------------------- */
 
 unsigned address_normalise(const struct contact_address *a, const char *default_country,
@@ -538,8 +559,12 @@ unsigned address_normalise(const struct contact_address *a, const char *default_
         } else if (kind == LINE_STREET && !have_street) {
             have_street = 1;
             flags |= street_line(line, out->country, out);
+        } else if (kind == LINE_STREET && !out->extra[0]) {
+            flags |= folded_key(line, out->extra, sizeof out->extra);
         }
     }
+    if (a->region && *a->region)
+        flags |= folded_key(a->region, out->region, sizeof out->region);
     if (a->postal_code && *a->postal_code)
         flags |= address_postal_code(a->postal_code, out->country[0] ? out->country : NULL,
                                      out->postal_code, sizeof out->postal_code);

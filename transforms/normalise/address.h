@@ -4,7 +4,9 @@
  * address_key:
  *   country      ISO 3166-1 alpha-2 from the address's country text (country.h), else
  *                default_country; text no table knows leaves "" and ADDRESS_COUNTRY_UNKNOWN
- *   street       the street line's name, folded the German way (text.h) with the common
+ *   street       the street line (the first line that is neither a PO box nor a
+ *                "c/o" / "z. Hd." / "Attn" line: lines come in the source's order, the
+ *                street first, the layout says so) cut into name and number: the name, folded the German way (text.h) with the common
  *                abbreviations written out: German (DE AT CH LI LU, and unknown countries)
  *                "Str." / "str" / "Straße" -> "strasse", also as a suffix ("Hauptstr." =
  *                "Hauptstraße" = "hauptstrasse"), "Pl." -> "platz"; English (GB US CA AU
@@ -15,7 +17,16 @@
  *   house_number "12a", "12-14", "12/1": the first number after the name ("Hauptstraße
  *                12 a"), or before it in English style ("12 Main Street"); ordinals are
  *                part of the name ("Straße des 17. Juni 114"); what follows the number
- *                ("/ 2. OG", ", Suite 300") is left out
+ *                ("/ 2. OG", ", Suite 300") is left out. A street line that is only a
+ *                number ("6": Febrl's street_number without its street) is the house
+ *                number, with no street name
+ *   extra        the next line after the street line that is neither a PO box nor a
+ *                skipped line: a building, an estate, a locality ("Hinterhaus", "Suite
+ *                400", Febrl's address_2 "rosetta village"), folded the German way;
+ *                further lines are not kept (a line before the street line is a skipped
+ *                or PO box line, so it never becomes extra)
+ *   region       the state / province / county as given, folded the German way ("NSW",
+ *                "Bayern": no names to codes)
  *   po_box       the number of a "Postfach" / "PO Box" / "Boîte postale" line
  *                (ADDRESS_PO_BOX); "c/o", "z. Hd." and "Attn" lines are skipped
  *   postal_code  checked against the country's pattern and written the standard way
@@ -59,6 +70,8 @@ struct address_key {
     char postal_code[32];
     char city[ADDRESS_KEY_MAX];
     char city_plain[ADDRESS_KEY_MAX];
+    char extra[ADDRESS_KEY_MAX];
+    char region[ADDRESS_KEY_MAX];
     unsigned flags;
 };
 

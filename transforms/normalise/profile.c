@@ -339,7 +339,39 @@ static enum cm_status address(struct normaliser *n, const struct contact_address
     if (!rc) rc = intern(n, k.house_number[0] ? k.house_number : k.po_box, &p->house_number);
     if (!rc) rc = intern(n, k.postal_code, &p->postal_code);
     if (!rc) rc = intern(n, k.city, &p->city);
+    if (!rc) rc = intern(n, k.extra, &p->address_extra);
+    if (!rc) rc = intern(n, k.region, &p->region);
     return rc;
+}
+
+/* n digits at s, or -1 */
+static int digits_at(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* "1956-04-09" -> 19560409, "1956-04" -> 19560400, "1956" -> 19560000 (the mapping's
+ * forms, contact.h); anything else 0 and counted (a hand-made or damaged contact). */
+static uint32_t birth_date(struct normaliser *n, const char *text)
+{
+    if (!text || !*text)
+        return 0;
+    size_t len = strlen(text);
+    int y = len == 4 || len == 7 || len == 10 ? digits_at(text, 4) : -1;
+    int m = len >= 7 && text[4] == '-' ? digits_at(text + 5, 2) : len == 4 ? 0 : -1;
+    int d = len == 10 && text[7] == '-' ? digits_at(text + 8, 2) : len < 10 ? 0 : -1;
+    if (y < 1 || m < 0 || m > 12 || d < 0 || d > 31 || (len >= 7 && m == 0) ||
+        (len == 10 && d == 0)) {
+        n->warn.birth_date_invalid++;
+        return 0;
+    }
+    return (uint32_t)(y * 10000 + m * 100 + d);
 }
 
 enum cm_status normalise_contact(struct normaliser *n, const struct contact *c,
@@ -366,6 +398,7 @@ enum cm_status normalise_contact(struct normaliser *n, const struct contact *c,
         country = code;
     }
     phones(n, c, country, p);
+    p->birth_date = birth_date(n, c->birth_date);
     return CM_OK;
 }
 
@@ -439,6 +472,15 @@ enum cm_status profile_to_json(const struct normaliser *n, const struct match_pr
     if (!rc) rc = add_text(n, out, "suffix", p->suffix, &first);
     if (!rc) rc = add_codes(out, "given_phonetic", p->given_dm, p->given_kp, &first);
     if (!rc) rc = add_codes(out, "family_phonetic", p->family_dm, p->family_kp, &first);
+    if (!rc && p->birth_date) {
+        unsigned y = p->birth_date / 10000, m = p->birth_date / 100 % 100,
+                 d = p->birth_date % 100;
+        rc = buf_printf(out, "%s\"birth_date\":\"%04u", first ? "" : ",", y);
+        if (!rc && m) rc = buf_printf(out, "-%02u", m);
+        if (!rc && d) rc = buf_printf(out, "-%02u", d);
+        if (!rc) rc = buf_addch(out, '"');
+        first = 0;
+    }
     if (!rc) rc = add_text(n, out, "company", p->company, &first);
     if (!rc) rc = add_text(n, out, "legal_form", p->legal_form, &first);
     if (!rc && p->email[0]) {
@@ -469,8 +511,10 @@ enum cm_status profile_to_json(const struct normaliser *n, const struct match_pr
     }
     if (!rc) rc = add_text(n, out, "street", p->street, &first);
     if (!rc) rc = add_text(n, out, "house_number", p->house_number, &first);
+    if (!rc) rc = add_text(n, out, "address_extra", p->address_extra, &first);
     if (!rc) rc = add_text(n, out, "postal_code", p->postal_code, &first);
     if (!rc) rc = add_text(n, out, "city", p->city, &first);
+    if (!rc) rc = add_text(n, out, "region", p->region, &first);
     if (!rc && p->country[0]) {
         rc = buf_printf(out, "%s\"country\":\"%c%c\"", first ? "" : ",", p->country[0],
                         p->country[1]);

@@ -79,6 +79,7 @@ struct profile_warnings {
     long long invalid_utf8, too_long, repaired, name_empty, name_odd;
     long long email_invalid, email_role, phone_invalid, phone_excel, phone_no_country;
     long long country_unknown, postal_invalid, postal_restored, more_emails, more_phones;
+    long long birth_date_invalid;        /* a contact's birth_date not in ISO form: left out */
 };
 
 struct normaliser_options {

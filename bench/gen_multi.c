@@ -855,7 +855,7 @@ static void make_switchboard(struct num *n, uint64_t *r, int de, const char *are
     struct sbuf t;
     sb_reset(&t);
     if (de) {
-        int len = strlen(area) <= 2 ? 4 + (int)below(r, 3) : 3 + (int)below(r, 3);
+        int len = strlen(area) <= 2 ? 5 + (int)below(r, 2) : 4 + (int)below(r, 2);
         sb_addc(&t, (char)('1' + below(r, 9)));
         while ((int)t.n < len)
             sb_addc(&t, (char)('0' + below(r, 10)));
@@ -1017,8 +1017,43 @@ struct company {
     const char *role;             /* its role mailbox: info, sales, office, ... */
 };
 
+/* Companies are laid out city by city, each city of a country holding about as many as
+ * its share of the people (skewed(), like the persons' home cities): the US ones first. */
 static uint32_t g_ncompanies, g_ncompanies_us;
+static uint32_t g_co_start[2][64], g_co_count[2][64];
 static uint16_t *g_company_rr;
+
+static unsigned ncities(int de)
+{
+    return de ? (unsigned)COUNT(de_cities) : (unsigned)COUNT(us_cities);
+}
+
+static void layout_companies(uint32_t total)
+{
+    uint32_t next = 0;
+    for (int de = 0; de < 2; de++) {
+        uint64_t share = de ? total * 2 / 5 : total * 3 / 5;
+        unsigned n = ncities(de);
+        for (unsigned c = 0; c < n; c++) {
+            /* skewed(n) picks c with probability (2(n-c)-1)/n^2 */
+            uint64_t k = share * (2 * (n - c) - 1) / ((uint64_t)n * n);
+            g_co_start[de][c] = next;
+            g_co_count[de][c] = k ? (uint32_t)k : 1;
+            next += g_co_count[de][c];
+        }
+        if (!de)
+            g_ncompanies_us = next;
+    }
+    g_ncompanies = next;
+}
+
+static unsigned company_city(uint32_t id, int de)
+{
+    unsigned c = 0;
+    while (c + 1 < ncities(de) && id >= g_co_start[de][c + 1])
+        c++;
+    return c;
+}
 
 /* Company id's attributes; rr > 0 gives the same company another domain (a clash). */
 static void make_company(struct company *c, uint32_t id, unsigned rr)
@@ -1031,46 +1066,43 @@ static void make_company(struct company *c, uint32_t id, unsigned rr)
     const char *trade = c->de ? PICK(&r, de_co_trades) : PICK(&r, us_co_trades);
     c->legal = c->de ? PICK(&r, de_legal) : PICK(&r, us_legal);
     unsigned style = below(&r, 4);
-    struct sbuf n, d;
+    struct sbuf n, d1, d2;             /* the name; the two parts of its domain */
     sb_reset(&n);
-    sb_reset(&d);
+    sb_reset(&d1);
+    sb_reset(&d2);
     if (style == 0) {                           /* "Harper Logistics Inc." */
         sb_add(&n, fam); sb_addc(&n, ' '); sb_add(&n, trade);
-        sb_ascii(&d, fam, ""); sb_ascii(&d, trade, "");
+        sb_ascii(&d1, fam, ""); sb_ascii(&d2, trade, "");
     } else if (style == 1 && c->de) {           /* "Schmidt & Weber KG" */
         const char *fam2 = PICK(&r, de_family);
         sb_add(&n, fam); sb_add(&n, " & "); sb_add(&n, fam2);
-        sb_ascii(&d, fam, ""); sb_add(&d, "-"); sb_ascii(&d, fam2, "");
+        sb_ascii(&d1, fam, ""); sb_ascii(&d2, fam2, "");
     } else if (style == 1) {                    /* "Smith & Sons" */
         int sons = chance(&r, 500);
         sb_add(&n, fam); sb_add(&n, sons ? " & Sons" : " Brothers");
-        sb_ascii(&d, fam, ""); sb_add(&d, sons ? "andsons" : "brothers");
+        sb_ascii(&d1, fam, ""); sb_add(&d2, sons ? "andsons" : "brothers");
     } else {                                    /* "Summit Data Systems LLC" */
         sb_add(&n, word); sb_addc(&n, ' '); sb_add(&n, trade);
-        sb_ascii(&d, word, ""); sb_ascii(&d, trade, "");
+        sb_ascii(&d1, word, ""); sb_ascii(&d2, trade, "");
     }
     sb_addc(&n, ' ');
     sb_add(&n, c->legal);
     snprintf(c->name, sizeof c->name, "%s", n.s);
-    c->city = skewed(&r, c->de ? COUNT(de_cities) : COUNT(us_cities));
-    /* another domain for a clash: a hyphen, another top-level domain, the city, a number */
+    c->city = company_city(id, c->de);
+    /* Another domain when the name's is taken (rr): with a hyphen, the other top-level
+     * domain, the city, a number. */
     struct sbuf dom;
     sb_reset(&dom);
-    if (rr % 2 == 1 && strchr(d.s, '-') == NULL && d.n > 6) {
-        size_t half = d.n / 2;
-        char head[160];
-        memcpy(head, d.s, half);
-        head[half] = 0;
-        sb_add(&dom, head);
+    sb_add(&dom, d1.s);
+    if (rr % 2 == 1 || style == 1)
         sb_addc(&dom, '-');
-        sb_add(&dom, d.s + half);
-    } else {
-        sb_add(&dom, d.s);
-    }
-    if (rr >= 4) {
+    sb_add(&dom, d2.s);
+    if (rr >= 4 && rr < 8) {
+        sb_addc(&dom, '-');
         sb_ascii(&dom, city_name(&(struct addr){.de = c->de, .city = c->city}), "");
-        if (rr >= 8)
-            sb_num(&dom, rr - 7, 0);
+    } else if (rr >= 8) {
+        uint64_t rn = rng_for(ST_COMPANY, id | ((uint64_t)rr << 40));
+        sb_num(&dom, 2 + below(&rn, 20 * rr), 0);
     }
     const char *tld = c->de ? ".de" : ".com";
     if (rr % 4 >= 2)
@@ -1083,7 +1115,8 @@ static void make_company(struct company *c, uint32_t id, unsigned rr)
     c->email_style = (int)below(&r, 4);
     c->role = c->de ? PICK(&r, de_roles) : PICK(&r, us_roles);
     make_addr(&c->addr, &r, c->de, c->city, 0);
-    make_switchboard(&c->main, &r, c->de, city_area(c->de, c->city));
+    uint64_t rp = rng_for(ST_COMPANY, id | ((uint64_t)rr << 40) | (1ull << 60));
+    make_switchboard(&c->main, &rp, c->de, city_area(c->de, c->city));
 }
 
 static void company_keys(const struct company *c, struct keys *ks)
@@ -1100,12 +1133,12 @@ static void get_company(struct company *c, uint32_t id)
     make_company(c, id, g_company_rr[id]);
 }
 
-/* A company of the country, the big ones more often. */
-static uint32_t pick_company(uint64_t *r, int de)
+/* A company of the country, mostly in the person's city, the big ones more often. */
+static uint32_t pick_company(uint64_t *r, int de, unsigned city)
 {
-    if (de)
-        return g_ncompanies_us + skewed(r, g_ncompanies - g_ncompanies_us);
-    return skewed(r, g_ncompanies_us);
+    if (!chance(r, 800))
+        city = skewed(r, ncities(de));
+    return g_co_start[de][city] + skewed(r, g_co_count[de][city]);
 }
 
 /* ---- units: the households, families and look-alikes persons come in ------------------------- */
@@ -1203,7 +1236,7 @@ static void make_unit(struct unit *u, uint32_t index, unsigned rr)
 
     /* genders and given names: a couple mostly of two genders, different names in a
      * household or among colleagues, one name for namesakes and for parent and child */
-    int f0 = chance(&r, kind == K_PARENT_CHILD ? 100 : 470);
+    int f0 = kind != K_PARENT_CHILD && chance(&r, 470);     /* Sr. and Jr.: men */
     for (int m = 0; m < u->sh.size; m++) {
         int f = f0;
         if (kind == K_HOUSEHOLD && m == 1)
@@ -1233,7 +1266,7 @@ static void make_unit(struct unit *u, uint32_t index, unsigned rr)
     else
         u->family = pick_family(&r, u->de);
     if (kind == K_COLLEAGUES)
-        u->cid = pick_company(&r, u->de);
+        u->cid = pick_company(&r, u->de, u->city);
 
     make_addr(&u->home, &r, u->de, u->city, 1);
     if (kind == K_HOUSEHOLD || kind == K_PARENT_CHILD || chance(&r, 650))
@@ -1451,12 +1484,12 @@ static void make_job(struct job *j, uint64_t *r, const struct person *p, uint32_
 }
 
 /* A namesake, a colleague or a child must not share the first member's company. */
-static uint32_t other_company(uint64_t *r, int de, uint32_t not_this)
+static uint32_t other_company(uint64_t *r, int de, unsigned city, uint32_t not_this)
 {
     uint32_t c;
     int tries = 0;
     do
-        c = pick_company(r, de);
+        c = pick_company(r, de, city);
     while (c == not_this && ++tries < 8);
     return c;
 }
@@ -1532,12 +1565,15 @@ static void make_person(struct person *p, const struct unit *u, int m, unsigned 
             if (q.job[0].employed)
                 avoid = q.job[0].cid;
         }
-        cid = kind == K_COLLEAGUES ? u->cid : other_company(&r, p->de, avoid);
+        /* (a colleague whose name is taken at the company: rarely, another company) */
+        cid = kind == K_COLLEAGUES && rr < 16 ? u->cid
+                                              : other_company(&r, p->de, p->home.city, avoid);
         make_job(&p->job[0], &r, p, cid, chance(&r, 880), rr);
         p->job[1] = p->job[0];
         if (chance(&r, 70)) {                             /* changed employer */
-            make_job(&p->job[1], &r, p, other_company(&r, p->de, cid),
-                     p->job[0].email[0] || chance(&r, 500), rr);
+            uint32_t cid2 = other_company(&r, p->de, p->home.city, cid);
+            int mail2 = p->job[0].email[0] || chance(&r, 500);
+            make_job(&p->job[1], &r, p, cid2, mail2, rr);
             p->ev_job = 1;
         }
     }
@@ -1586,8 +1622,11 @@ static void person_keys(const struct person *p, struct keys *ks)
             continue;
         keys_add(ks, 'e', jb->email);
         char nk[200];
-        if (jb->phone_kind == 0) {
-            num_digits(&t, &jb->direct);
+        if (jb->phone_kind == 0 || (jb->phone_kind == 1 && p->de)) {
+            struct num d = jb->phone_kind == 0 ? jb->direct : jb->co.main;
+            if (p->de)                               /* German: base-extension */
+                snprintf(d.ext, sizeof d.ext, "%s", jb->ext);
+            num_digits(&t, &d);
             keys_add(ks, 'p', t.s);
         } else if (jb->phone_kind == 1) {             /* the extension is the person's */
             snprintf(nk, sizeof nk, "%lu|%s", (unsigned long)jb->cid, jb->ext);
@@ -1625,6 +1664,7 @@ struct rec {
     struct sbuf prefix, given, middle, family, suffix, company, title, dept;
     struct sbuf phone, ext, mobile, home, fax;
     struct sbuf line1, line2, city, state, zip, country;
+    struct sbuf hline1, hcity, hstate, hzip;     /* ACT!'s home address of an employee */
     struct sbuf email, email2, web;
     long created, edited;
     int employed;
@@ -1819,7 +1859,8 @@ static void render(struct rec *x, const struct person *p, int src, int round, in
     x->era = !has_event ? 0 : p->total == 1 ? (int)chance(&r, 500)
                         : k == 0 ? 0 : k == p->total - 1 ? 1 : (int)chance(&r, 500);
     uint64_t rd = rng_for(ST_DATES, slot);
-    long lo = x->era ? DAY_2014 : DAY_2003, hi = x->era ? DAY_2024 : DAY_2014;
+    int later = has_event ? x->era : (int)chance(&rd, 500);      /* entered after 2014 */
+    long lo = later ? DAY_2014 : DAY_2003, hi = later ? DAY_2024 : DAY_2014;
     x->created = lo + (long)below(&rd, (uint32_t)(hi - lo - 30));
     x->edited = x->created + (long)below(&rd, (uint32_t)(DAY_2024 + 300 - x->created));
     const struct job *jb = &p->job[x->era];
@@ -2008,6 +2049,13 @@ static void render(struct rec *x, const struct person *p, int src, int round, in
         if (p->de && chance(&r, 100))
             umlauts_out(&x->line1);
     }
+    if (src == S_ACT && jb->employed && chance(&r, 250)) {
+        fmt_street(&x->hline1, &p->home, abbrev, &r);
+        sb_set(&x->hcity, city_name(&p->home));
+        sb_set(&x->hzip, p->home.zip);
+        if (!p->de)
+            sb_set(&x->hstate, us_cities[p->home.city].state);
+    }
 
     /* given and family swapped */
     if (chance(&r, 15)) {
@@ -2018,7 +2066,7 @@ static void render(struct rec *x, const struct person *p, int src, int round, in
     }
     /* upper-case rows; HubSpot's web forms: lower case */
     struct sbuf *cased[] = { &x->given, &x->family, &x->middle, &x->company, &x->line1,
-                             &x->line2, &x->city, &x->title };
+                             &x->line2, &x->city, &x->title, &x->hline1, &x->hcity };
     if (chance(&r, 30)) {
         for (size_t i = 0; i < COUNT(cased); i++)
             sb_case(cased[i], 1);
@@ -2166,8 +2214,9 @@ static void date_mdy(char *out, size_t cap, long day)
 static const char *const act_header[] = {
     "Contact ID", "Company", "Contact", "First Name", "Last Name", "Title", "Department",
     "Phone", "Phone Extension", "Mobile Phone", "Fax", "Home Phone", "Address 1",
-    "Address 2", "City", "State", "ZIP Code", "Country", "E-mail", "E-mail 2", "Web Site",
-    "ID/Status", "Create Date", "Edit Date", "Notes", "User 1", "User 2",
+    "Address 2", "City", "State", "ZIP Code", "Country", "Home Address 1", "Home City",
+    "Home State", "Home ZIP Code", "E-mail", "E-mail 2", "Web Site", "ID/Status",
+    "Create Date", "Edit Date", "Notes", "User 1", "User 2",
 };
 
 static void write_act(struct out *o, const struct person *p, const struct rec *x)
@@ -2182,8 +2231,11 @@ static void write_act(struct out *o, const struct person *p, const struct rec *x
     date_mdy(ed, sizeof ed, x->edited);
     char note[400] = "";
     unsigned kind = below(&r, 1000);
-    if (kind < 50)
-        snprintf(note, sizeof note, "%s\r\n%s: %s", PICK(&r, notes_pool), cd, PICK(&r, notes_pool));
+    if (kind < 50) {                      /* two lines, CRLF inside the quotes */
+        const char *n1 = PICK(&r, notes_pool);
+        const char *n2 = PICK(&r, notes_pool);
+        snprintf(note, sizeof note, "%s\r\n%s: %s", n1, cd, n2);
+    }
     else if (kind < 400)
         snprintf(note, sizeof note, "%s", PICK(&r, notes_pool));
     char user1[16] = "";
@@ -2192,8 +2244,9 @@ static void write_act(struct out *o, const struct person *p, const struct rec *x
     const char *v[] = {
         id, x->company.s, contact.s, x->given.s, x->family.s, x->title.s, x->dept.s,
         x->phone.s, x->ext.s, x->mobile.s, x->fax.s, x->home.s, x->line1.s, x->line2.s,
-        x->city.s, x->state.s, x->zip.s, x->country.s, x->email.s, x->email2.s, x->web.s,
-        p->status, cd, ed, note, user1, PICK(&r, lead_sources),
+        x->city.s, x->state.s, x->zip.s, x->country.s, x->hline1.s, x->hcity.s, x->hstate.s,
+        x->hzip.s, x->email.s, x->email2.s, x->web.s, p->status, cd, ed, note, user1,
+        PICK(&r, lead_sources),
     };
     _Static_assert(COUNT(v) == COUNT(act_header), "one value a column");
     for (size_t i = 0; i < COUNT(v); i++)
@@ -2342,8 +2395,10 @@ static void siebel_datetime(char *out, size_t cap, long day, uint64_t *r)
 {
     int y, m, d;
     civil_from_days(day, &y, &m, &d);
-    snprintf(out, cap, "%02d/%02d/%04d %02u:%02u:%02u", m, d, y, 7 + below(r, 12),
-             below(r, 60), below(r, 60));
+    unsigned hh = 7 + below(r, 12);
+    unsigned mi = below(r, 60);
+    unsigned ss = below(r, 60);
+    snprintf(out, cap, "%02d/%02d/%04d %02u:%02u:%02u", m, d, y, hh, mi, ss);
 }
 
 /* Siebel keeps a number in its stored form ("+4930123456") with the display mask after a
@@ -2425,8 +2480,11 @@ static void write_hubspot(struct out *o, const struct person *p, const struct re
     int y, m, d;
     snprintf(id, sizeof id, "%lu", ++g_hubspot_id);
     civil_from_days(x->edited, &y, &m, &d);
-    snprintf(upd, sizeof upd, "%04d-%02d-%02dT%02u:%02u:%02u.%03uZ", y, m, d, below(&r, 24),
-             below(&r, 60), below(&r, 60), below(&r, 1000));
+    unsigned hh = below(&r, 24);
+    unsigned mi = below(&r, 60);
+    unsigned ss = below(&r, 60);
+    unsigned ms = below(&r, 1000);
+    snprintf(upd, sizeof upd, "%04d-%02d-%02dT%02u:%02u:%02u.%03uZ", y, m, d, hh, mi, ss, ms);
     struct sbuf last = x->family;
     if (x->suffix.n) {                    /* typed into the last-name box of the form */
         sb_addc(&last, ' ');
@@ -2590,8 +2648,7 @@ static void pass0(void)
     g_person_rr = xcalloc(g_n, 1);
 
     /* companies: about one per seven persons, 60% of them American */
-    g_ncompanies = g_n / 7 < 60 ? 60 : g_n / 7;
-    g_ncompanies_us = g_ncompanies * 3 / 5;
+    layout_companies(g_n / 7 < 100 ? 100 : g_n / 7);
     g_company_rr = xcalloc(g_ncompanies, sizeof *g_company_rr);
     uint32_t *staff = xcalloc(g_ncompanies, sizeof *staff);
     size_t slots = 1024;

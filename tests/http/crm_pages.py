@@ -9,6 +9,10 @@ answers. `dataset` is a list of contacts in a neutral form:
      "phone": "+1 555 0100", "company": "Cole Ltd", "updated": "2024-05-02T09:14:03Z",
      "deleted": false}
 
+A contact may also carry "properties": {"mobilephone": ..., "city": ..., ...}: HubSpot
+properties beyond those above, passed through as they are by the hubspot style (the
+other styles ignore them). bench/gen_multi writes its hubspot.json in this form.
+
 and each style renders it in its API's real shape (/work/shared/FORMATS.md section 5),
 ordered by id (by `updated`, then id, where the API sorts by modification time):
 
@@ -182,6 +186,8 @@ def _hs_record(c):
              "phone": c.get("phone"), "company": c.get("company"),
              "hs_object_id": str(c["id"]), "lastmodifieddate": _iso(upd),
              "createdate": _iso(upd - 86400000)}
+    for k, v in (c.get("properties") or {}).items():
+        props.setdefault(k, v)
     r = {"id": str(c["id"]), "properties": props, "createdAt": _iso(upd - 86400000),
          "updatedAt": _iso(upd), "archived": bool(c.get("deleted"))}
     if c.get("deleted"):

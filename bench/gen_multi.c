@@ -1165,7 +1165,8 @@ static void unit_shape_raw(uint32_t u, struct shape *s)
         s->size = chance(&r, 300) ? 3 : 2;
         if (chance(&r, 400))
             s->shared_mail = chance(&r, 600) ? 1 : 2;
-        s->gm_additional = chance(&r, 400);
+        else                      /* (an additional contact has no e-mail address) */
+            s->gm_additional = chance(&r, 400);
     } else if (k < 78) {
         s->kind = K_PARENT_CHILD;
         s->size = 2;

@@ -22,6 +22,13 @@
 #      records/s of normalise alone (extract time taken off, measured in the same
 #      process), phone cache cold and warm, without phones, phone parsing alone, and the
 #      bytes of match profile per record (struct + string pool).
+#   6. the matcher (BENCH_ONLY=match): `crmerge resolve` with each resolver (exact,
+#      fellegi_sunter) on the Febrl data sets 1-3 (read in place from ../shared/data/febrl,
+#      layout febrl, truth from their rec_ids by bench/febrl_truth.sh) and on a gen_multi
+#      population of BENCH_MATCH_PERSONS (100000) persons (its three file sources), scored
+#      by `crmerge eval` against the truth: pairwise precision, recall, F1, seconds (median
+#      of BENCH_RUNS) and peak RSS. Needs `crmerge resolve` and `crmerge eval`; without them
+#      it says so and fails (a whole `make bench` skips it with that message).
 #
 # BENCH_SIZES (default "100000 1000000"), BENCH_RUNS (default 3), BENCH_PORT (55990).
 # Files and results go to bench/out/ (results.md); the server lives in bench/out/pg
@@ -231,4 +238,84 @@ for n in $sizes; do
         "$(fig profile_struct_bytes)" "$(calc "$(fig pool_bytes) / $n")" >>"$out/normalise.md"
 done
 cat "$out/normalise.md"
+fi
+
+if [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = match ]; then
+echo "== matcher (crmerge resolve, exact and fellegi_sunter, scored by crmerge eval; $runs runs, median)"
+match_missing=
+for cmd in resolve eval; do
+    ./crmerge "$cmd" --help >/dev/null 2>&1 || match_missing="$match_missing crmerge $cmd,"
+done
+if [ -n "$match_missing" ]; then
+    echo "  cannot run: this build has no${match_missing%,} (the matcher benchmark needs" \
+         "'crmerge resolve ... --clusters-out OUT.csv' and 'crmerge eval --truth T --clusters C')" >&2
+    [ "${BENCH_ONLY:-}" = match ] && exit 1
+else
+    [ -x build/bench/gen_multi ] || make -j2 build/bench/gen_multi >/dev/null
+    febrl=../shared/data/febrl
+    persons=${BENCH_MATCH_PERSONS:-100000}
+    { echo "| data set | records | resolver | precision | recall | F1 | seconds (median) | peak RSS |"
+      echo "|---|---:|---|---:|---:|---:|---:|---:|"; } >"$out/match.md"
+
+    # match_row LABEL TRUTH METHOD CMD...: CMD writes the clusters to $out/match_LABEL_METHOD.csv
+    match_row() {
+        local label=$1 truth=$2 method=$3 t="$out/match_$1_$3.times" c="$out/match_$1_$3.csv"
+        shift 3
+        : >"$t"
+        for _ in $(seq "$runs"); do
+            if ! /usr/bin/time -f '%e %M' -a -o "$t" "$@" --clusters-out "$c" \
+                    >"$out/match_${label}_$method.out" 2>"$out/match_${label}_$method.err"; then
+                echo "  $label $method: crmerge resolve failed:" >&2
+                tail -n 5 "$out/match_${label}_$method.err" >&2
+                return 1
+            fi
+        done
+        ./crmerge eval --truth "$truth" --clusters "$c" --json >"$out/match_${label}_$method.eval" ||
+            { echo "  $label $method: crmerge eval failed" >&2; return 1; }
+        local prf wall rss records
+        prf=$(python3 -c 'import json, sys; e = json.load(open(sys.argv[1]))
+print("%.4f %.4f %.4f" % (e["precision"], e["recall"], e["f1"]))' "$out/match_${label}_$method.eval") ||
+            { echo "  $label $method: crmerge eval --json gave no precision/recall/f1" >&2; return 1; }
+        wall=$(awk '{print $1}' "$t" | median)
+        rss=$(awk '{print $2}' "$t" | median)
+        records=$(($(wc -l <"$truth") - 1))
+        set -- $prf
+        printf '  %-18s %8d records  %-14s precision %s recall %s F1 %s  %7.2f s  %7.1f MB\n' \
+            "$label" "$records" "$method" "$1" "$2" "$3" "$wall" "$(calc "$rss / 1024")"
+        printf '| %s | %d | %s | %s | %s | %s | %.2f s | %.1f MB |\n' "$label" "$records" \
+            "$method" "$1" "$2" "$3" "$wall" "$(calc "$rss / 1024")" >>"$out/match.md"
+    }
+
+    match_failed=0
+    if [ ! -f "${CRMERGE_SCHEMAS:-schemas}/febrl.json" ]; then
+        echo "  Febrl: skipped, no layout febrl (schemas/febrl.json) in this build" >&2
+        echo "| Febrl 1-3 | | skipped: no layout febrl | | | | | |" >>"$out/match.md"
+    elif [ ! -d "$febrl" ]; then
+        echo "  Febrl: skipped, $febrl is not there" >&2
+        echo "| Febrl 1-3 | | skipped: data not found | | | | | |" >>"$out/match.md"
+    else
+        for d in dataset1 dataset2 dataset3; do
+            bench/febrl_truth.sh "$febrl/$d.csv" >"$out/febrl_${d}_truth.csv"
+            for method in exact fellegi_sunter; do
+                match_row "febrl_$d" "$out/febrl_${d}_truth.csv" "$method" \
+                    ./crmerge resolve --layout febrl --method "$method" "$febrl/$d.csv" || match_failed=1
+            done
+        done
+    fi
+
+    # the multi-CRM population: ACT!, GoldMine and Siebel (the HubSpot part needs the
+    # loopback server, whose speed would dominate the time)
+    mdir=$out/multi_$persons
+    [ -s "$mdir/truth.csv" ] || build/bench/gen_multi "$persons" "$mdir" --seed 42 2>"$out/gen_multi.err"
+    awk -F, 'NR == 1 || $1 != "hubspot"' "$mdir/truth.csv" >"$mdir/truth_files.csv"
+    for method in exact fellegi_sunter; do
+        python3 -c 'import json, sys
+c = json.load(open(sys.argv[1])); c["match"] = {"method": sys.argv[2]}
+json.dump(c, open(sys.argv[3], "w"), indent=1)' "$mdir/files.json" "$method" "$mdir/match_$method.json"
+        match_row "multi_$persons" "$mdir/truth_files.csv" "$method" \
+            ./crmerge resolve -c "$mdir/match_$method.json" || match_failed=1
+    done
+    cat "$out/match.md"
+    [ "$match_failed" = 0 ] || exit 1
+fi
 fi

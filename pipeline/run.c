@@ -4,10 +4,13 @@
  *           --resolve (resolve.h)--> clusters --publish (one transaction)--> customer view
  *
  * Rejected records go to a spill file while the sources are read and are written
- * to rejected_record at the end, whether the run publishes or not. */
+ * to rejected_record at the end, whether the run publishes or not. The pairs the
+ * resolver decides go to a spill file too, staged after resolution and published
+ * (match_evidence, review_queue) in the publish transaction. */
 #include "pipeline/run.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,9 +30,11 @@ struct run_ctx {
     struct snapshot snapshot;    /* what the target holds: change detection */
     FILE *rejects;               /* COPY rows for rejected_record */
     FILE *deleted;               /* COPY rows for stage_deleted */
+    FILE *pairs;                 /* COPY rows for stage_pair: the resolver's decided pairs */
+    json_t *resolve_report;      /* the resolver's xReport, once it has resolved */
     long long run_id;
     long long nrejects;
-    struct buf row;              /* scratch for one reject row */
+    struct buf row;              /* scratch for one spill-file row */
     const struct source *carrying;   /* the source carry_record is replaying */
     struct arena carry_arena;
 };
@@ -172,6 +177,44 @@ static enum cm_status carry_record(void *ctx, const char *key, const char *conte
     return pgt_stage_record(r->pg, rec_no, 'k', &c, NULL, 0, content_hash, location, err);
 }
 
+/* A double as COPY text for a double precision column (round-trips exactly). */
+static enum cm_status add_double(struct buf *row, double v)
+{
+    if (isnan(v))
+        return buf_addstr(row, "NaN");
+    if (isinf(v))
+        return buf_addstr(row, v > 0 ? "Infinity" : "-Infinity");
+    return buf_printf(row, "%.17g", v);
+}
+
+/* The resolver's sink: each decided pair as a row of the pairs spill file
+ * (pgt_stage_pairs has the format). */
+static enum cm_status on_pair(void *ctx, const struct pair_result *p, char *err)
+{
+    struct run_ctx *r = ctx;
+    if (p->decision != PAIR_MATCH && p->decision != PAIR_REVIEW)
+        return CM_OK;               /* only matches and review pairs are kept */
+    const char *evidence = p->evidence_json ? p->evidence_json : "[]";
+    struct buf *row = &r->row;
+    buf_reset(row);
+    enum cm_status rc = buf_printf(row, "%u\t%u\t", (unsigned)p->a, (unsigned)p->b);
+    if (!rc) rc = add_double(row, p->weight);
+    if (!rc) rc = buf_addch(row, '\t');
+    if (!rc) rc = add_double(row, p->probability);
+    if (!rc) rc = buf_printf(row, "\t%s\t", pair_decision_name(p->decision));
+    if (!rc)
+        rc = p->rule ? copy_escape(row, p->rule, strlen(p->rule)) : buf_add(row, "\\N", 2);
+    if (!rc) rc = buf_addch(row, '\t');
+    if (!rc) rc = copy_escape(row, evidence, strlen(evidence));
+    if (!rc) rc = buf_addch(row, '\n');
+    if (rc)
+        return cm_fail(err, rc, "cannot record the decided pair of records %u and %u",
+                       (unsigned)p->a, (unsigned)p->b);
+    if (fwrite(row->data, 1, row->len, r->pairs) != row->len)
+        return cm_fail(err, CM_ERR_IO, "decided-pairs spill file: write failed");
+    return CM_OK;
+}
+
 /* Write down a source that broke off under allow_partial: in the rejects (so it is
  * seen where rejects are looked at), not counted as a rejected record. */
 static enum cm_status note_partial(struct run_ctx *r, const struct source *src,
@@ -196,8 +239,8 @@ struct totals {
 
 static json_t *summary_json(const struct config *cfg, const struct source_stats *stats,
                             size_t nstats, const struct totals *tot,
-                            const struct publish_counts *pc, const char *status,
-                            const char *error)
+                            const struct publish_counts *pc, const json_t *resolve,
+                            const char *status, const char *error)
 {
     json_t *sources = json_array();
     for (size_t i = 0; i < nstats; i++) {
@@ -239,12 +282,26 @@ static json_t *summary_json(const struct config *cfg, const struct source_stats 
                          pc->records_deleted == 0 && pc->customers_new == 0 &&
                          pc->customers_changed == 0 && pc->customers_retired == 0 &&
                          pc->crosswalk_changed == 0));
+        json_object_update_new(s, json_pack("{s:I, s:I}",
+            "pairs_matched", (json_int_t)pc->pairs_matched,
+            "pairs_review", (json_int_t)pc->pairs_review));
     }
+    if (resolve)
+        json_object_set_new(s, "resolve", json_deep_copy(resolve));
     json_object_set_new(s, "timings_s", json_pack("{s:f, s:f, s:f}",
         "extract", tot->t_extract, "resolve", tot->t_resolve, "publish", tot->t_publish));
     if (error)
         json_object_set_new(s, "error", json_string(error));
     return s;
+}
+
+/* The resolver report's count key, else the published count of that name, else 0. */
+static long long count_of(const json_t *report, const json_t *summary, const char *key)
+{
+    const json_t *v = json_object_get(report, key);
+    if (!json_is_integer(v))
+        v = json_object_get(summary, key);
+    return (long long)json_integer_value(v);
 }
 
 static void print_summary(FILE *out, long long run_id, const json_t *s)
@@ -274,13 +331,23 @@ static void print_summary(FILE *out, long long run_id, const json_t *s)
             I("records_in"), I("rejected"),
             100 * json_real_value(json_object_get(s, "reject_rate")),
             100 * json_real_value(json_object_get(s, "reject_rate_max")));
-    if (json_object_get(s, "clusters")) {
+    int published = json_object_get(s, "clusters") != NULL;
+    if (published) {
         fprintf(out, "  changes    %lld new, %lld changed, %lld unchanged, %lld deleted\n",
                 I("records_new"), I("records_changed"), I("records_unchanged"),
                 I("records_deleted"));
         if (I("records_kept"))
             fprintf(out, "  kept       %lld records as they were: not delivered by an "
                          "incremental or partial source in this run\n", I("records_kept"));
+    }
+    const json_t *res = json_object_get(s, "resolve");
+    if (res) {
+        const char *method = json_string_value(json_object_get(res, "method"));
+        fprintf(out, "  resolve    %s: %lld pairs matched, %lld for review\n",
+                method ? method : "", count_of(res, s, "pairs_matched"),
+                count_of(res, s, "pairs_review"));
+    }
+    if (published) {
         fprintf(out, "  customers  %lld (%lld records merged into others); "
                      "%lld new, %lld changed, %lld retired; %lld in the view\n",
                 I("clusters"), I("merged_records"), I("customers_new"),
@@ -303,7 +370,7 @@ static enum cm_status finish(struct run_ctx *r, const struct config *cfg,
                              int commit, const char *status, const char *error,
                              FILE *out, char *err)
 {
-    json_t *s = summary_json(cfg, stats, nstats, tot, pc, status, error);
+    json_t *s = summary_json(cfg, stats, nstats, tot, pc, r->resolve_report, status, error);
     char *text = s ? json_dumps(s, JSON_COMPACT) : NULL;
     enum cm_status rc = CM_ERR_NOMEM;
     if (text) {
@@ -332,6 +399,7 @@ enum cm_status pipeline_run(const struct config *cfg, const struct run_options *
     const char **countries = calloc(cfg->nsources, sizeof *countries);
     r.rejects = tmpfile();
     r.deleted = tmpfile();
+    r.pairs = tmpfile();
     const char **whole = calloc(cfg->nsources, sizeof *whole);
     char (*since)[sizeof stats->bookmark] = calloc(cfg->nsources, sizeof *since);
     int *partial_ok = calloc(cfg->nsources, sizeof *partial_ok);
@@ -344,7 +412,7 @@ enum cm_status pipeline_run(const struct config *cfg, const struct run_options *
         rc = cm_fail(err, CM_ERR_NOMEM, "out of memory");
         goto done;
     }
-    if (!r.rejects || !r.deleted) {
+    if (!r.rejects || !r.deleted || !r.pairs) {
         rc = cm_fail(err, CM_ERR_IO, "cannot create the spill files");
         goto done;
     }
@@ -449,7 +517,18 @@ enum cm_status pipeline_run(const struct config *cfg, const struct run_options *
     if (!cluster_of)
         rc = cm_fail(err, CM_ERR_NOMEM, "out of memory for %zu clusters", r.store.n);
     if (!rc) rc = ops->xAdd(resolver, &r.store, 0, (uint32_t)r.store.n, err);
-    if (!rc) rc = ops->xResolve(resolver, &r.store, cluster_of, NULL, err);
+    struct resolve_sink pair_sink = { &r, on_pair };
+    if (!rc) rc = ops->xResolve(resolver, &r.store, cluster_of, &pair_sink, err);
+    if (!rc) {
+        /* for the summary: the resolver's report, naming its method */
+        r.resolve_report = ops->xReport ? ops->xReport(resolver) : NULL;
+        if (!json_is_object(r.resolve_report)) {
+            json_decref(r.resolve_report);
+            r.resolve_report = json_object();
+        }
+        if (!json_is_string(json_object_get(r.resolve_report, "method")))
+            json_object_set_new(r.resolve_report, "method", json_string(ops->zName));
+    }
     if (!rc) {
         uint32_t *first = NULL;
         rc = profile_store_key_groups(&r.store, &first, &duplicate_keys, err);
@@ -457,6 +536,7 @@ enum cm_status pipeline_run(const struct config *cfg, const struct run_options *
     }
     tot.t_resolve = now_seconds() - t0;
     if (!rc) rc = pgt_stage_clusters(r.pg, cluster_of, r.store.n, err);
+    if (!rc) rc = pgt_stage_pairs(r.pg, r.pairs, err);
     t0 = now_seconds();
     if (!rc) rc = pgt_publish(r.pg, r.run_id, whole, nwhole,
                                  duplicate_keys > 0, &pc, err);
@@ -478,6 +558,9 @@ done:
         fclose(r.rejects);
     if (r.deleted)
         fclose(r.deleted);
+    if (r.pairs)
+        fclose(r.pairs);
+    json_decref(r.resolve_report);
     arena_free(&r.carry_arena);
     free(whole);
     free(since);

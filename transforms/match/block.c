@@ -17,6 +17,7 @@ static const char *const part_names[BP_COUNT] = {
     [BP_BIRTH_DATE] = "birth_date", [BP_BIRTH_YEAR] = "birth_year",
     [BP_POSTAL_CODE] = "postal_code", [BP_CITY] = "city", [BP_STREET] = "street",
     [BP_HOUSE_NUMBER] = "house_number", [BP_COMPANY] = "company", [BP_REGION] = "region", [BP_NAME_PAIR] = "name_pair",
+    [BP_NAME_ANY] = "name_any",
 };
 
 const char *block_part_name(enum block_part p)
@@ -76,7 +77,10 @@ size_t block_default_passes(struct block_pass *out, size_t cap)
         make_pass(300, 0, 2, BP_GIVEN_PHONETIC, BP_POSTAL_CODE),
         make_pass(300, 0, 3, BP_STREET, BP_HOUSE_NUMBER, BP_GIVEN_INITIAL),
         make_pass(300, 0, 2, BP_BIRTH_DATE, BP_FAMILY_INITIAL),
+        make_pass(300, 0, 1, BP_BIRTH_DATE),
+        make_pass(300, 0, 2, BP_NAME_ANY, BP_POSTAL_CODE),
         make_pass(0, 4, 2, BP_FAMILY, BP_GIVEN),
+        make_pass(0, 4, 2, BP_STREET, BP_HOUSE_NUMBER),
     };
     size_t n = sizeof d / sizeof *d;
     if (n > cap)
@@ -99,7 +103,7 @@ static enum cm_status parts_from_json(const json_t *list, const char *where,
             return cm_fail(err, CM_ERR_CONFIG, "%s[%zu]: unknown key part%s%s%s (known: email, "
                            "phone, given, given_initial, given_canonical, given_phonetic, "
                            "family, family_initial, family_phonetic, birth_date, birth_year, "
-                           "postal_code, city, street, house_number, company, region, name_pair)",
+                           "postal_code, city, street, house_number, company, region, name_pair, name_any)",
                            where, i, json_is_string(v) ? " \"" : "",
                            json_is_string(v) ? json_string_value(v) : "", json_is_string(v) ? "\"" : "");
         p->part[p->nparts++] = (enum block_part)part;
@@ -237,6 +241,12 @@ static int part_values(const struct profile_store *s, const struct match_profile
     case BP_HOUSE_NUMBER:   v[0] = p->house_number; return p->house_number != 0;
     case BP_COMPANY:        v[0] = p->company; return p->company != 0;
     case BP_REGION:         v[0] = p->region; return p->region != 0;
+    case BP_NAME_ANY:
+        if (p->given)
+            v[n++] = p->given;
+        if (p->family && p->family != p->given)
+            v[n++] = p->family;
+        return n;
     case BP_NAME_PAIR:
         if (!p->given || !p->family)
             return 0;
@@ -294,6 +304,27 @@ static int record_keys(const struct profile_store *s, const struct block_pass *p
         keys[nk++] = hash64(buf, (size_t)p->nparts * sizeof *buf, 0xb10c);
     }
     return nk;
+}
+
+uint32_t block_shared_passes(const struct profile_store *s, const struct block_pass *passes,
+                             size_t npasses, uint32_t a, uint32_t b)
+{
+    uint32_t mask = 0;
+    for (size_t i = 0; i < npasses && i < 32; i++) {
+        if (passes[i].window)
+            continue;
+        uint64_t ka[4], kb[4];
+        uint8_t choice[4][BLOCK_MAX_PARTS];
+        int na = record_keys(s, &passes[i], a, ka, choice);
+        int nb = record_keys(s, &passes[i], b, kb, choice);
+        for (int x = 0; x < na; x++) {
+            for (int y = 0; y < nb; y++) {
+                if (ka[x] == kb[y])
+                    mask |= 1u << i;
+            }
+        }
+    }
+    return mask;
 }
 
 /* ---- pairs ---------------------------------------------------------------------- */

@@ -27,6 +27,7 @@ enum block_part {
     BP_FAMILY, BP_FAMILY_INITIAL, BP_FAMILY_PHONETIC, BP_BIRTH_DATE, BP_BIRTH_YEAR,
     BP_POSTAL_CODE, BP_CITY, BP_STREET, BP_HOUSE_NUMBER, BP_COMPANY, BP_REGION,
     BP_NAME_PAIR,                /* given and family as a set: finds swapped names */
+    BP_NAME_ANY,                 /* given or family (two values): a name in the wrong field */
     BP_COUNT
 };
 
@@ -78,6 +79,11 @@ const char *block_part_name(enum block_part p);
 enum cm_status block_pairs(const struct profile_store *s, const struct block_pass *passes,
                            size_t npasses, int threads, uint64_t **pairs, size_t *npairs,
                            struct block_stats *st, char *err);
+
+/* Which equality passes give records a and b a common key (bit i for passes[i]); sorted
+ * passes are not told (their pairs depend on the neighbours). For explain. */
+uint32_t block_shared_passes(const struct profile_store *s, const struct block_pass *passes,
+                             size_t npasses, uint32_t a, uint32_t b);
 
 /* The pass report as JSON (a new reference). */
 json_t *block_stats_json(const struct block_pass *passes, const struct block_stats *st);

@@ -5,9 +5,10 @@
 #include "transforms/match/strsim.h"
 
 const struct cmp_def cmp_defs[CMP_COUNT] = {
-    [CMP_GIVEN] = { "given_name", 9,
+    [CMP_GIVEN] = { "given_name", 10,
         { "missing", "exact", "nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85",
-          "phonetic", "initial", "swapped_with_family", "different" }, GIVEN_EXACT },
+          "phonetic", "initial", "swapped_with_family", "one_part_of_other", "different" },
+        GIVEN_EXACT },
     [CMP_FAMILY] = { "family_name", 8,
         { "missing", "exact", "jaro_winkler>=0.92", "jaro_winkler>=0.84", "one_part_of_other",
           "phonetic", "swapped_with_given", "different" }, FAMILY_EXACT },
@@ -87,17 +88,25 @@ static int same_code(const uint32_t a[2], const uint32_t b[2])
     return a[0] && (a[0] == b[0] || a[0] == b[1] || (a[1] && (a[1] == b[0] || a[1] == b[1])));
 }
 
-/* Given and family written the other way round, exactly or with a typo each. */
+/* A name written in the other field: a's given as b's family (or typo'd, JW >= 0.92). */
+static int crossed(const struct profile_store *s, uint32_t x, uint32_t x_plain, uint32_t y,
+                   uint32_t y_plain)
+{
+    if (!x || !y)
+        return 0;
+    return x == y || best_jw(s, x, x_plain, y, y_plain) >= 0.92;
+}
+
+/* Given and family written the other way round, whole or half (one name in the other's
+ * field, the other name lost or replaced). */
 static int swapped_names(const struct profile_store *s, const struct match_profile *a,
                          const struct match_profile *b)
 {
-    if (!a->given || !a->family || !b->given || !b->family)
-        return 0;
-    if (a->given == b->family && a->family == b->given)
-        return 1;
-    return best_jw(s, a->given, a->given_plain, b->family, b->family_plain) >= 0.92 &&
-           best_jw(s, a->family, a->family_plain, b->given, b->given_plain) >= 0.92;
+    return crossed(s, a->given, a->given_plain, b->family, b->family_plain) ||
+           crossed(s, a->family, a->family_plain, b->given, b->given_plain);
 }
+
+static int one_part_of_other(struct text x, struct text y);
 
 static uint8_t cmp_given(const struct profile_store *s, const struct match_profile *a,
                          const struct match_profile *b, uint64_t *tf)
@@ -126,6 +135,8 @@ static uint8_t cmp_given(const struct profile_store *s, const struct match_profi
         return GIVEN_JW_MID;
     if (ta.len > 1 && tb.len > 1 && same_code(a->given_dm, b->given_dm))
         return GIVEN_PHONETIC;
+    if (one_part_of_other(ta, tb))
+        return GIVEN_PART;
     return GIVEN_DIFFERENT;
 }
 

@@ -435,12 +435,14 @@ static void weigh(const struct matcher *x, uint32_t a, uint32_t b, struct weighe
         out->rule = "different name suffixes (Jr./Sr.) never merge";
         out->total = -INFINITY;
     } else if (x->rule_household && out->level[CMP_GIVEN] == GIVEN_DIFFERENT &&
-               out->level[CMP_EMAIL] != EMAIL_EXACT &&
-               !(out->level[CMP_BIRTH] >= BIRTH_EXACT && out->level[CMP_BIRTH] < BIRTH_DIFFERENT)) {
-        /* spouses, parent and child, colleagues: one address, phone, company or role
-         * mailbox, different given names. Only something a person has alone (their
-         * e-mail, their birth date) lets such a pair merge. */
-        out->rule = "different given names: a shared address, phone or company alone does not merge";
+               !(out->level[CMP_BIRTH] >= BIRTH_EXACT && out->level[CMP_BIRTH] < BIRTH_DIFFERENT) &&
+               (out->level[CMP_EMAIL] || out->level[CMP_PHONE] || out->level[CMP_COMPANY])) {
+        /* spouses, parent and child, colleagues: one address, phone, company, even one
+         * family mailbox, and different given names. Where the records carry such
+         * contact details, only a birth date, which a person has alone, lets such a pair
+         * merge. (Records with none, a register of names, addresses and birth dates,
+         * are left to the weights.) */
+        out->rule = "different given names: a shared address, phone, company or mailbox alone does not merge";
         out->capped = 1;
     } else if (x->rule_same_source && s->source[a] == s->source[b] && !s->key_derived[a] &&
                !s->key_derived[b] && out->level[CMP_EMAIL] >= EMAIL_LOCAL && other <= 0) {
@@ -727,6 +729,14 @@ static enum cm_status fs_explain(void *r, const struct profile_store *s, uint32_
         rc = buf_printf(out, "rule: %s\n", w.rule);
     if (!rc) rc = buf_printf(out, "decision: %s (match at >= %g, review at >= %g)\n",
                              pair_decision_name(d), x->match_threshold, x->review_threshold);
+    uint32_t met = block_shared_passes(s, x->passes, x->npasses, a, b);
+    if (!rc) rc = buf_printf(out, "blocking: %s", met ? "met in" : "no equality pass brings "
+                             "them together (a sorted-neighbourhood pass may)");
+    for (size_t i = 0; !rc && i < x->npasses; i++) {
+        if (met & 1u << i)
+            rc = buf_printf(out, " %s", x->passes[i].name);
+    }
+    if (!rc) rc = buf_addch(out, '\n');
     if (!rc && cluster_of)
         rc = buf_printf(out, "clusters: %s (%u and %u)\n",
                         cluster_of[a] == cluster_of[b] ? "same customer" : "different customers",

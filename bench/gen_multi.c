@@ -1443,11 +1443,12 @@ static void make_private_email(char *out, size_t cap, uint64_t *r, const struct 
     snprintf(out, cap, "%s", e.s);
 }
 
-/* An employment at company cid (r: its values, rd: what kind of phone). rr > 1 (the
- * address was taken: two Thomas Müllers at one company) puts a number into the work
- * e-mail address, tmueller2@. */
+/* An employment at company cid (r: its values, rd: what kind of phone); the work e-mail
+ * is made of the family name the person had when hired (era 0 or 1): after a marriage
+ * the address stays. rr > 1 (the address was taken: two Thomas Müllers at one company)
+ * puts a number into it, tmueller2@. */
 static void make_job(struct job *j, uint64_t *r, uint64_t *rd, const struct person *p,
-                     uint32_t cid, int has_email, unsigned rr)
+                     uint32_t cid, int has_email, int era, unsigned rr)
 {
     memset(j, 0, sizeof *j);
     j->employed = 1;
@@ -1472,7 +1473,7 @@ static void make_job(struct job *j, uint64_t *r, uint64_t *rd, const struct pers
         sb_reset(&g);
         sb_reset(&f);
         sb_ascii(&g, p->given, "");
-        sb_ascii(&f, p->family[1], "");
+        sb_ascii(&f, p->family[era], "");
         switch (j->co.email_style) {
         case 0: sb_add(&e, g.s); sb_addc(&e, '.'); sb_add(&e, f.s); break;
         case 1: sb_addc(&e, g.s[0]); sb_add(&e, f.s); break;
@@ -1577,12 +1578,12 @@ static void make_person(struct person *p, const struct unit *u, int m, unsigned 
         cid = kind == K_COLLEAGUES && rr < 16 ? u->cid
                                               : other_company(&r, p->de, p->home.city, avoid);
         int mail = chance(&rd, 880);
-        make_job(&p->job[0], &r, &rd, p, cid, mail, rr);
+        make_job(&p->job[0], &r, &rd, p, cid, mail, 0, rr);
         p->job[1] = p->job[0];
         if (chance(&rd, 70)) {                            /* changed employer */
             uint32_t cid2 = other_company(&r, p->de, p->home.city, cid);
             int mail2 = p->job[0].email[0] || chance(&rd, 500);
-            make_job(&p->job[1], &r, &rd, p, cid2, mail2, rr);
+            make_job(&p->job[1], &r, &rd, p, cid2, mail2, 1, rr);
             p->ev_job = 1;
         }
     }
@@ -1641,8 +1642,13 @@ static void person_keys(const struct person *p, struct keys *ks)
             snprintf(nk, sizeof nk, "%lu|%s", (unsigned long)jb->cid, jb->ext);
             keys_add(ks, 'x', nk);
         }
-        snprintf(nk, sizeof nk, "%lu|%s|%s", (unsigned long)jb->cid, p->given, p->family[1]);
-        keys_add(ks, 'n', nk);
+        for (int e = 0; e < 2; e++) {                 /* under either family name */
+            if (e == 1 && p->family[1] == p->family[0])
+                break;
+            snprintf(nk, sizeof nk, "%lu|%s|%s", (unsigned long)jb->cid, p->given,
+                     p->family[e]);
+            keys_add(ks, 'n', nk);
+        }
     }
 }
 

@@ -33,7 +33,8 @@ cp "$work/files.jsonl" "$work/all.jsonl"
 sources="act goldmine siebel"
 
 if [ "$http" = 1 ]; then
-    tmpdir=$work                         # tests/http/lib.sh keeps its files under $tmpdir/http
+    # shellcheck disable=SC2034       # tests/http/lib.sh keeps its files under $tmpdir/http
+    tmpdir=$work
     # shellcheck source=../tests/http/lib.sh
     . "$root/tests/http/lib.sh"
     if http_start "$dir/hubspot_scenario.json" --max-requests 1000000 --idle-exit 120; then

@@ -156,7 +156,8 @@ TEST(em_recovers_a_known_mixture)
     m.u[CMP_REGION][LV_EXACT] = 0.2;
     m.u[CMP_REGION][2] = 0.8;
     char err[CM_ERRBUF];
-    CHECK_INT(model_train_em(&m, codes, N, 500, err), CM_OK);
+    model_initial_m(&m);
+    CHECK_INT(model_train_em(&m, codes, N, 500, 0, err), CM_OK);
     CHECK(fabs(m.lambda - (double)matches / N) < 0.03);
     CHECK(fabs(m.m[CMP_GIVEN][GIVEN_EXACT] - 0.9) < 0.05);
     CHECK(fabs(m.m[CMP_FAMILY][FAMILY_EXACT] - 0.8) < 0.05);
@@ -379,7 +380,7 @@ TEST(febrl_dataset1_accuracy_and_threads)
     double p = pred ? (double)tp / (double)pred : 0, rc = truth ? (double)tp / (double)truth : 0;
     double f1 = p + rc > 0 ? 2 * p * rc / (p + rc) : 0;
     fprintf(stderr, "  febrl dataset1: precision %.4f recall %.4f f1 %.4f\n", p, rc, f1);
-    CHECK(f1 >= 0.985);
+    CHECK(f1 >= 0.998);           /* the target for dataset 1 */
     free(cl[0]);
     free(cl[1]);
     profile_store_free(&s);

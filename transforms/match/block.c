@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pipeline/hash.h"
+#include "transforms/match/compare.h"
 #include "transforms/match/radix.h"
 
 static const char *const part_names[BP_COUNT] = {
@@ -499,7 +500,7 @@ static void *pass_worker(void *arg)
 
 enum cm_status block_pairs(const struct profile_store *s, const struct block_pass *passes,
                            size_t npasses, int threads, uint64_t **pairs, size_t *npairs,
-                           struct block_stats *st, char *err)
+                           struct block_stats *st, struct block_samples *samples, char *err)
 {
     *pairs = NULL;
     *npairs = 0;
@@ -535,6 +536,16 @@ enum cm_status block_pairs(const struct profile_store *s, const struct block_pas
         if (all)
             memcpy(all + n, j.bufs[i].v, j.bufs[i].n * sizeof *all);
         n += j.bufs[i].n;
+        if (samples && all) {
+            /* the first pairs of a pass: its blocks come in hashed-key order, so they are
+             * a spread of blocks, not the first names of the alphabet */
+            size_t take = j.bufs[i].n < samples->max ? j.bufs[i].n : samples->max;
+            samples->pair[i] = malloc((take ? take : 1) * sizeof *samples->pair[i]);
+            if (samples->pair[i]) {
+                memcpy(samples->pair[i], j.bufs[i].v, take * sizeof *samples->pair[i]);
+                samples->n[i] = take;
+            }
+        }
         free(j.bufs[i].v);
     }
     free(j.bufs);
@@ -550,6 +561,33 @@ enum cm_status block_pairs(const struct profile_store *s, const struct block_pas
     *pairs = all;
     *npairs = n;
     return CM_OK;
+}
+
+uint32_t block_pass_comparisons(const struct block_pass *p)
+{
+    uint32_t m = 0;
+    for (int i = 0; i < p->nparts; i++) {
+        switch (p->part[i]) {
+        case BP_EMAIL:          m |= 1u << CMP_EMAIL; break;
+        case BP_PHONE:          m |= 1u << CMP_PHONE; break;
+        case BP_GIVEN: case BP_GIVEN_INITIAL: case BP_GIVEN_CANON: case BP_GIVEN_PHONETIC:
+                                m |= 1u << CMP_GIVEN; break;
+        case BP_FAMILY: case BP_FAMILY_INITIAL: case BP_FAMILY_PHONETIC:
+                                m |= 1u << CMP_FAMILY; break;
+        case BP_BIRTH_DATE: case BP_BIRTH_YEAR:
+                                m |= 1u << CMP_BIRTH; break;
+        case BP_POSTAL_CODE:    m |= 1u << CMP_POSTAL; break;
+        case BP_CITY:           m |= 1u << CMP_CITY; break;
+        case BP_STREET:         m |= 1u << CMP_STREET; break;
+        case BP_HOUSE_NUMBER:   m |= 1u << CMP_HOUSE; break;
+        case BP_COMPANY:        m |= 1u << CMP_COMPANY; break;
+        case BP_REGION:         m |= 1u << CMP_REGION; break;
+        case BP_NAME_PAIR: case BP_NAME_ANY:
+                                m |= 1u << CMP_GIVEN | 1u << CMP_FAMILY; break;
+        case BP_COUNT:          break;
+        }
+    }
+    return m;
 }
 
 json_t *block_stats_json(const struct block_pass *passes, const struct block_stats *st)

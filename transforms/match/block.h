@@ -56,6 +56,14 @@ struct block_pass_stats {
     size_t ncapped_shown;
 };
 
+/* Up to max pairs of each pass, for training m pass by pass (score.h); the caller sets
+ * max and frees pair[i]. */
+struct block_samples {
+    size_t max;
+    uint64_t *pair[BLOCK_MAX_PASSES];
+    size_t n[BLOCK_MAX_PASSES];
+};
+
 struct block_stats {
     size_t npasses;
     struct block_pass_stats pass[BLOCK_MAX_PASSES];
@@ -75,10 +83,14 @@ enum cm_status block_passes_from_json(const json_t *list, const char *where,
 const char *block_part_name(enum block_part p);
 
 /* Candidate pairs of every pass into *pairs (malloc'd; the caller frees), sorted and
- * distinct. threads: passes run in parallel up to this many. */
+ * distinct. threads: passes run in parallel up to this many. samples may be NULL. */
 enum cm_status block_pairs(const struct profile_store *s, const struct block_pass *passes,
                            size_t npasses, int threads, uint64_t **pairs, size_t *npairs,
-                           struct block_stats *st, char *err);
+                           struct block_stats *st, struct block_samples *samples, char *err);
+
+/* The comparisons (bit per enum cmp_field) a pass's key parts agree on by construction:
+ * its own pairs cannot teach how often matches agree there. */
+uint32_t block_pass_comparisons(const struct block_pass *p);
 
 /* Which equality passes give records a and b a common key (bit i for passes[i]); sorted
  * passes are not told (their pairs depend on the neighbours). For explain. */

@@ -51,7 +51,7 @@ struct matcher {
     size_t nmust, ncannot;
     struct block_stats bstats;
     struct cluster_stats cstats;
-    size_t pairs, matched, review, vetoed, review_by_rule, split_pairs;
+    size_t pairs, matched, review, vetoed, review_by_rule, split_pairs, trained_sample;
     double t_block, t_compare, t_train, t_score, t_cluster;
 };
 
@@ -563,6 +563,62 @@ static enum cm_status report_pairs(struct matcher *x, const struct pass_ctx *p, 
     return rc;
 }
 
+/* ---- training ------------------------------------------------------------------- */
+
+#define TRAIN_PAIRS_PER_PASS 200000
+#define TRAIN_MIN_PAIRS 50
+
+/* m, pass by pass: EM on one pass's pairs learns m for the comparisons its key does not
+ * fix (pairs blocked on the address say how often one person's names agree, pairs
+ * blocked on names how often the address does). Each comparison's m is the mean over
+ * the passes that could learn it, weighted by their expected matches; a comparison no
+ * pass can learn keeps the starting m. One EM over all candidate pairs would instead
+ * take the biggest group of look-alikes (the colleagues at one address) for the
+ * matches. */
+static enum cm_status train_m(struct matcher *x, const struct block_samples *samples, char *err)
+{
+    const struct profile_store *s = x->s;
+    model_initial_m(&x->model);
+    double msum[CMP_COUNT][CMP_MAX_LEVELS], wsum[CMP_COUNT];
+    memset(msum, 0, sizeof msum);
+    memset(wsum, 0, sizeof wsum);
+    size_t trained = 0;
+    for (size_t i = 0; i < x->npasses; i++) {
+        size_t n = samples->n[i];
+        if (n < TRAIN_MIN_PAIRS)
+            continue;
+        uint64_t *codes = malloc(n * sizeof *codes);
+        if (!codes)
+            return cm_fail(err, CM_ERR_NOMEM, "out of memory for training");
+        struct pass_ctx p = { x, samples->pair[i], codes, NULL, NULL };
+        parallel_for(n, x->threads, compare_chunk, &p);
+        struct fs_model mi = x->model;
+        enum cm_status rc = model_train_em(&mi, codes, n, x->em_iterations, 0, err);
+        free(codes);
+        if (rc)
+            return rc;
+        uint32_t fixed = block_pass_comparisons(&x->passes[i]);
+        double weight = mi.lambda * (double)n;
+        for (int c = 0; c < CMP_COUNT; c++) {
+            if (fixed & 1u << c)
+                continue;
+            for (int l = 1; l < cmp_defs[c].nlevels; l++)
+                msum[c][l] += weight * mi.m[c][l];
+            wsum[c] += weight;
+        }
+        trained += n;
+    }
+    (void)s;
+    for (int c = 0; c < CMP_COUNT; c++) {
+        if (wsum[c] <= 0)
+            continue;
+        for (int l = 1; l < cmp_defs[c].nlevels; l++)
+            x->model.m[c][l] = msum[c][l] / wsum[c];
+    }
+    x->trained_sample = trained;
+    return CM_OK;
+}
+
 /* ---- resolve -------------------------------------------------------------------- */
 
 static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_t *cluster_of,
@@ -579,7 +635,11 @@ static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_
     double t0 = seconds();
     uint64_t *pairs = NULL;
     size_t npairs = 0;
-    rc = block_pairs(s, x->passes, x->npasses, x->threads, &pairs, &npairs, &x->bstats, err);
+    struct block_samples samples;
+    memset(&samples, 0, sizeof samples);
+    samples.max = x->model_loaded ? 0 : TRAIN_PAIRS_PER_PASS;
+    rc = block_pairs(s, x->passes, x->npasses, x->threads, &pairs, &npairs, &x->bstats,
+                     x->model_loaded ? NULL : &samples, err);
     if (rc)
         return rc;
     x->pairs = npairs;
@@ -603,7 +663,8 @@ static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_
 
     if (!x->model_loaded) {
         rc = model_estimate_u(&x->model, s, &x->cmp, x->random_pairs, x->seed, x->threads, err);
-        if (!rc) rc = model_train_em(&x->model, p.codes, npairs, x->em_iterations, err);
+        if (!rc) rc = train_m(x, &samples, err);
+        if (!rc) rc = model_train_em(&x->model, p.codes, npairs, x->em_iterations, 1, err);
         if (rc)
             goto done;
     }
@@ -661,6 +722,8 @@ static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_
         rc = report_pairs(x, &p, npairs, cluster_of, sink, err);
 
 done:
+    for (size_t i = 0; i < BLOCK_MAX_PASSES; i++)
+        free(samples.pair[i]);
     free(edges);
     free(same_key);
     free(p.codes);

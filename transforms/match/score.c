@@ -97,7 +97,7 @@ enum cm_status model_estimate_u(struct fs_model *model, const struct profile_sto
 }
 
 /* Starting m: most pairs of one person agree exactly, few are "different". */
-static void initial_m(struct fs_model *model)
+void model_initial_m(struct fs_model *model)
 {
     for (int c = 0; c < CMP_COUNT; c++) {
         int nl = cmp_defs[c].nlevels;
@@ -117,7 +117,7 @@ static void initial_m(struct fs_model *model)
 struct pattern { uint64_t code; double count; };
 
 enum cm_status model_train_em(struct fs_model *model, const uint64_t *codes, size_t n,
-                              int max_iterations, char *err)
+                              int max_iterations, int fixed_m, char *err)
 {
     uint64_t *sorted = malloc((n ? n : 1) * sizeof *sorted);
     if (!sorted)
@@ -140,7 +140,6 @@ enum cm_status model_train_em(struct fs_model *model, const uint64_t *codes, siz
     if (!pat)
         return cm_fail(err, CM_ERR_NOMEM, "out of memory for %zu patterns", n);
 
-    initial_m(model);
     /* MAP rather than plain EM: the starting m counts as PRIOR_PAIRS pairs already
      * seen, so a run of a few dozen records gets sensible weights instead of whatever
      * its handful of pairs suggests; on thousands of pairs the data decide. */
@@ -190,7 +189,7 @@ enum cm_status model_train_em(struct fs_model *model, const uint64_t *codes, siz
                 mc[c][l] += PRIOR_PAIRS * m0[c][l] * (seen > 0 ? 1 : 0);
             shares(mc[c], cmp_defs[c].nlevels, m_new);
             shares(ucount[c], cmp_defs[c].nlevels, uc[c]);
-            for (int l = 1; l < cmp_defs[c].nlevels; l++) {
+            for (int l = 1; !fixed_m && l < cmp_defs[c].nlevels; l++) {
                 if (m_new[l] < PROB_FLOOR)
                     m_new[l] = PROB_FLOOR;
                 change = fmax(change, fabs(m_new[l] - model->m[c][l]));

@@ -48,10 +48,14 @@ enum cm_status model_estimate_u(struct fs_model *model, const struct profile_sto
                                 const struct compare_options *o, size_t samples, uint64_t seed,
                                 int threads, char *err);
 
-/* m and lambda by EM over the agreement patterns of the candidate pairs (codes from
- * cmp_pack; unsorted is fine). u stays as estimated. */
+/* The starting m (most pairs of one person agree exactly, few are "different"). */
+void model_initial_m(struct fs_model *model);
+
+/* m and lambda by EM over the agreement patterns of candidate pairs (codes from
+ * cmp_pack; unsorted is fine), starting from model->m. u stays as estimated. fixed_m:
+ * keep m, estimate only lambda (the prior among these pairs). */
 enum cm_status model_train_em(struct fs_model *model, const uint64_t *codes, size_t n,
-                              int max_iterations, char *err);
+                              int max_iterations, int fixed_m, char *err);
 
 /* The weight of one comparison level, in bits (0 for missing). */
 double model_level_weight(const struct fs_model *model, int cmp, int level);

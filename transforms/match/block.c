@@ -587,6 +587,14 @@ uint32_t block_pass_comparisons(const struct block_pass *p)
         case BP_COUNT:          break;
         }
     }
+    /* Where a person is (address, employer, its switchboard) is one fact seen in many
+     * fields: pairs blocked on part of it agree on the rest far more often than
+     * independence says (colleagues, households). Such a pass teaches none of them. */
+    const uint32_t where = 1u << CMP_HOUSE | 1u << CMP_STREET | 1u << CMP_EXTRA |
+                           1u << CMP_CITY | 1u << CMP_POSTAL | 1u << CMP_REGION |
+                           1u << CMP_COMPANY | 1u << CMP_PHONE;
+    if (m & where)
+        m |= where;
     return m;
 }
 

@@ -245,6 +245,27 @@ static uint8_t cmp_text(const struct profile_store *s, uint32_t a, uint32_t b,
     return (uint8_t)(2 + nbands);
 }
 
+/* A local part made of the person's family name ("john.smith", "jsmith"): namesakes
+ * at other providers have it too, so it says no more than the names already do. */
+static int local_is_name(const struct profile_store *s, const char *local, size_t len,
+                         const struct match_profile *p)
+{
+    uint32_t fam[2] = { p->family, p->family_plain };
+    for (int i = 0; i < 2; i++) {
+        if (!fam[i])
+            continue;
+        const char *f = profile_text(s->norm, fam[i]);
+        size_t flen = strlen(f);
+        if (flen < 3 || flen > len)
+            continue;
+        for (size_t at = 0; at + flen <= len; at++) {
+            if (memcmp(local + at, f, flen) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
 static uint8_t cmp_email(const struct profile_store *s, const struct match_profile *a,
                          const struct match_profile *b, uint64_t *tf)
 {
@@ -272,7 +293,8 @@ static uint8_t cmp_email(const struct profile_store *s, const struct match_profi
             struct text ta = text_of(s, ea), tb = text_of(s, eb);
             const char *at_a = strchr(ta.s, '@'), *at_b = strchr(tb.s, '@');
             if (at_a && at_b && at_a - ta.s == at_b - tb.s && at_a - ta.s >= 4 &&
-                memcmp(ta.s, tb.s, (size_t)(at_a - ta.s)) == 0)
+                memcmp(ta.s, tb.s, (size_t)(at_a - ta.s)) == 0 &&
+                !local_is_name(s, ta.s, (size_t)(at_a - ta.s), a))
                 local = 1;
             double jw = jaro_winkler(ta.s, ta.len, tb.s, tb.len);
             if (jw > best)

@@ -444,6 +444,15 @@ static void weigh(const struct matcher *x, uint32_t a, uint32_t b, struct weighe
          * are left to the weights.) */
         out->rule = "different given names: a shared address, phone, company or mailbox alone does not merge";
         out->capped = 1;
+    } else if (x->rule_household && out->level[CMP_FAMILY] == FAMILY_DIFFERENT &&
+               out->level[CMP_EMAIL] != EMAIL_EXACT &&
+               !(out->level[CMP_BIRTH] >= BIRTH_EXACT && out->level[CMP_BIRTH] < BIRTH_DIFFERENT) &&
+               (out->level[CMP_EMAIL] || out->level[CMP_PHONE] || out->level[CMP_COMPANY])) {
+        /* colleagues and neighbours: a workplace or address shared, the family names
+         * different. A married name keeps its own e-mail: that, or a birth date, lets
+         * the pair merge. */
+        out->rule = "different family names: a shared address, phone or company alone does not merge";
+        out->capped = 1;
     } else if (x->rule_same_source && s->source[a] == s->source[b] && !s->key_derived[a] &&
                !s->key_derived[b] && out->level[CMP_EMAIL] >= EMAIL_LOCAL && other <= 0) {
         out->rule = "same source, different keys and e-mails: a name alone does not merge";
@@ -592,13 +601,27 @@ static enum cm_status train_m(struct matcher *x, const struct block_samples *sam
             return cm_fail(err, CM_ERR_NOMEM, "out of memory for training");
         struct pass_ctx p = { x, samples->pair[i], codes, NULL, NULL };
         parallel_for(n, x->threads, compare_chunk, &p);
+        /* what the key fixes says nothing here: those comparisons count as missing */
+        uint32_t fixed = block_pass_comparisons(&x->passes[i]);
+        uint64_t keep = ~0ull;
+        for (int c = 0; c < CMP_COUNT; c++) {
+            if (fixed & 1u << c)
+                keep &= ~(0xFull << (4 * c));
+        }
+        for (size_t k = 0; k < n; k++)
+            codes[k] &= keep;
         struct fs_model mi = x->model;
         enum cm_status rc = model_train_em(&mi, codes, n, x->em_iterations, 0, err);
         free(codes);
         if (rc)
             return rc;
-        uint32_t fixed = block_pass_comparisons(&x->passes[i]);
         double weight = mi.lambda * (double)n;
+        if (getenv("CRMERGE_DEBUG_TRAIN"))
+            fprintf(stderr, "train %-40s n=%zu lambda=%.3f given.exact=%.3f family.exact=%.3f "
+                    "family.diff=%.3f email.exact=%.3f street.exact=%.3f fixed=%x\n",
+                    x->passes[i].name, n, mi.lambda, mi.m[CMP_GIVEN][GIVEN_EXACT],
+                    mi.m[CMP_FAMILY][FAMILY_EXACT], mi.m[CMP_FAMILY][FAMILY_DIFFERENT],
+                    mi.m[CMP_EMAIL][EMAIL_EXACT], mi.m[CMP_STREET][LV_EXACT], fixed);
         for (int c = 0; c < CMP_COUNT; c++) {
             if (fixed & 1u << c)
                 continue;

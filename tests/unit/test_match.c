@@ -65,8 +65,8 @@ TEST(comparison_levels)
         person("1", "Robert", "Müller", "bob@x.example", "Hauptstraße 5", "Berlin"),
         person("2", "Bob", "Mueller", "BOB@x.example", "Hauptstr. 5", "Berlin"),
         person("3", "Mueller", "Robert", NULL, NULL, NULL),
-        person("4", "Katharina", "Schmidt", "k.schmidt@y.example", NULL, "Köln"),
-        person("5", "Katharina", "Schmitt", "k.schmidt@z.example", NULL, "Koeln"),
+        person("4", "Katharina", "Schmidt", "kathi77@y.example", NULL, "Köln"),
+        person("5", "Katharina", "Schmitt", "kathi77@z.example", NULL, "Koeln"),
     };
     struct profile_store s;
     store_of(&s, c, 5);

@@ -38,6 +38,7 @@ struct matcher {
     int em_iterations;
     int threads;
     int rule_birth, rule_suffix, rule_same_source, rule_household;
+    int contact_data;            /* most records carry e-mails, phones or employers */
     size_t repair_max;
     json_t *must_spec, *cannot_spec;   /* ["source:key", "source:key"] lists */
     char model_path[4096];
@@ -436,18 +437,18 @@ static void weigh(const struct matcher *x, uint32_t a, uint32_t b, struct weighe
         out->total = -INFINITY;
     } else if (x->rule_household && out->level[CMP_GIVEN] == GIVEN_DIFFERENT &&
                !(out->level[CMP_BIRTH] >= BIRTH_EXACT && out->level[CMP_BIRTH] < BIRTH_DIFFERENT) &&
-               (out->level[CMP_EMAIL] || out->level[CMP_PHONE] || out->level[CMP_COMPANY])) {
+               x->contact_data) {
         /* spouses, parent and child, colleagues: one address, phone, company, even one
-         * family mailbox, and different given names. Where the records carry such
-         * contact details, only a birth date, which a person has alone, lets such a pair
-         * merge. (Records with none, a register of names, addresses and birth dates,
-         * are left to the weights.) */
+         * family mailbox, and different given names. In contact data (most records
+         * carry e-mails, phones or employers) only a birth date, which a person has
+         * alone, lets such a pair merge. (A register of names, addresses and birth
+         * dates, with none of those, is left to the weights.) */
         out->rule = "different given names: a shared address, phone, company or mailbox alone does not merge";
         out->capped = 1;
     } else if (x->rule_household && out->level[CMP_FAMILY] == FAMILY_DIFFERENT &&
                out->level[CMP_EMAIL] != EMAIL_EXACT &&
                !(out->level[CMP_BIRTH] >= BIRTH_EXACT && out->level[CMP_BIRTH] < BIRTH_DIFFERENT) &&
-               (out->level[CMP_EMAIL] || out->level[CMP_PHONE] || out->level[CMP_COMPANY])) {
+               x->contact_data) {
         /* colleagues and neighbours: a workplace or address shared, the family names
          * different. A married name keeps its own e-mail: that, or a birth date, lets
          * the pair merge. */
@@ -654,6 +655,12 @@ static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_
     enum cm_status rc = load_overrides(x, s, err);
     if (rc)
         return rc;
+    size_t with_contact = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct match_profile *pr = &s->profile[i];
+        with_contact += pr->email[0] || pr->phone[0] || pr->company;
+    }
+    x->contact_data = s->n && with_contact * 10 >= s->n * 3;      /* 30% or more */
 
     double t0 = seconds();
     uint64_t *pairs = NULL;

@@ -368,7 +368,8 @@ static int cmd_normalise(int argc, char **argv)
         const struct source *src = &cfg->sources[i];
         if (o.source && strcmp(o.source, src->name) != 0)
             continue;
-        rc = source_opt_string(src, "default_country", NULL, &x.country, err);
+        char layout_country[3];
+        rc = extract_default_country(src, &x.country, layout_country, err);
         if (!rc && x.country) {
             const char *iso = normaliser_country(x.norm, x.country);
             if (!iso)
@@ -540,8 +541,9 @@ static const struct command commands[] = {
       "key: exactly what the matcher compares (given and family names folded the German\n"
       "and the plain way, canonical given names, phonetic codes, company without its legal\n"
       "form, e-mails, phones in E.164, street, house number, postal code, city, country).\n"
-      "A source's \"default_country\" (ISO alpha-2) reads national phone numbers and postal\n"
-      "codes when the record's address names no country. Counted warnings on stderr." },
+      "A source's \"default_country\" (ISO alpha-2; else its layout's) reads national phone\n"
+      "numbers and postal codes when the record's address names no country. Counted\n"
+      "warnings on stderr." },
     { "extract", cmd_extract,
       "crmerge extract -c CONFIG [--source NAME]\n       crmerge extract --layout NAME FILE...",
       "Print the canonical records as JSON Lines on stdout, one per record. Rejected\n"

@@ -98,6 +98,23 @@ enum cm_status buf_printf(struct buf *b, const char *fmt, ...)
     return CM_OK;
 }
 
+enum cm_status buf_add_csv_field(struct buf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (!strpbrk(s, ",\"\r\n") && !(n && (s[0] == ' ' || s[n - 1] == ' ')))
+        return buf_add(b, s, n);
+    enum cm_status rc = buf_addch(b, '"');
+    for (const char *q = strchr(s, '"'); !rc && q; q = strchr(s, '"')) {
+        rc = buf_add(b, s, (size_t)(q - s) + 1);      /* up to and with the quote */
+        if (!rc)
+            rc = buf_addch(b, '"');                   /* doubled */
+        s = q + 1;
+    }
+    if (!rc)
+        rc = buf_addstr(b, s);
+    return rc ? rc : buf_addch(b, '"');
+}
+
 int array_grow(void **p, size_t *alloc, size_t want, size_t size)
 {
     if (want <= *alloc)

@@ -33,6 +33,11 @@ enum cm_status buf_addch(struct buf *b, char c);
 enum cm_status buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Append s as one CSV field (RFC 4180): as it is, or in double quotes with inner quotes
+ * doubled when it holds a comma, a quote, CR or LF, or begins or ends with a space (a
+ * reader that trims would lose it). */
+enum cm_status buf_add_csv_field(struct buf *b, const char *s);
+
 /* Grow the array *p of elements of `size` bytes, *alloc of them, to hold at least want
  * (doubling, from 16). 0, or -1 out of memory (*p and *alloc unchanged). */
 int array_grow(void **p, size_t *alloc, size_t want, size_t size);

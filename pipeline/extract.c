@@ -134,11 +134,11 @@ static enum cm_status decide_date_order(const struct source *src,
     return CM_OK;
 }
 
-/* The source's connector and layout, "auto" resolved by detection, opened. With
- * "connector": "auto" (only beside "layout": "auto") detection picks the reader too. */
-static enum cm_status open_source(const struct source *src, const struct connector **conn,
-                                  struct mapping **map, void **state, int decide_dates,
-                                  struct source_stats *st, char *err)
+/* The layout and connector a source is read with, "auto" resolved by detection (with
+ * "connector": "auto", only beside "layout": "auto", detection picks the reader too),
+ * into st->layout and st->connector. */
+static enum cm_status which_layout(const struct source *src, struct source_stats *st,
+                                   char *err)
 {
     const char *layout = src->layout, *cname = src->connector;
     if (!layout && strcmp(cname, "http") == 0) {
@@ -176,12 +176,24 @@ static enum cm_status open_source(const struct source *src, const struct connect
     }
     snprintf(st->connector, sizeof st->connector, "%s", cname);
     snprintf(st->layout, sizeof st->layout, "%s", layout);
+    return CM_OK;
+}
+
+/* The source's connector and layout (which_layout), opened. */
+static enum cm_status open_source(const struct source *src, const struct connector **conn,
+                                  struct mapping **map, void **state, int decide_dates,
+                                  struct source_stats *st, char *err)
+{
+    enum cm_status rc = which_layout(src, st, err);
+    if (rc)
+        return rc;
+    const char *layout = st->layout, *cname = st->connector;
     *conn = connector_find(cname);
     if (!*conn)
         return cm_fail(err, CM_ERR_CONFIG, "%s.connector: unknown connector \"%s\"",
                        src->where, cname);
     char merr[CM_ERRBUF];
-    enum cm_status rc = mapping_load(layout, map, merr);
+    rc = mapping_load(layout, map, merr);
     if (rc)
         return cm_fail(err, rc, "%s.layout: %s", src->where, merr);
     if (strcmp(mapping_connector(*map), cname) != 0) {
@@ -198,6 +210,29 @@ static enum cm_status open_source(const struct source *src, const struct connect
         mapping_free(*map);
         *map = NULL;
     }
+    return rc;
+}
+
+enum cm_status extract_default_country(const struct source *src, const char **out,
+                                       char buf[3], char *err)
+{
+    *out = NULL;
+    enum cm_status rc = source_opt_string(src, "default_country", NULL, out, err);
+    if (rc || *out)
+        return rc;
+    struct source_stats st;
+    memset(&st, 0, sizeof st);
+    rc = which_layout(src, &st, err);
+    struct mapping *map = NULL;
+    char merr[CM_ERRBUF];
+    if (!rc && mapping_load(st.layout, &map, merr) != CM_OK)
+        map = NULL;                     /* reading the source names what is wrong */
+    const char *cc = map ? mapping_default_country(map) : NULL;
+    if (cc) {
+        memcpy(buf, cc, 3);
+        *out = buf;
+    }
+    mapping_free(map);
     return rc;
 }
 

@@ -56,6 +56,13 @@ enum cm_status extract_source_since(const struct source *src, const char *since,
                                     const struct extract_sink *sink,
                                     struct source_stats *st, char *err);
 
+/* The country of a source's national phone numbers and postal codes when a record's
+ * address names none: its "default_country" (text as configured, NULL when none), else
+ * its layout's "default_country" (copied into buf), else NULL. A layout that cannot be
+ * loaded gives NULL here; reading the source reports it. */
+enum cm_status extract_default_country(const struct source *src, const char **out,
+                                       char buf[3], char *err);
+
 /* Open and close src without reading records: does it open, what will be read. */
 enum cm_status extract_probe(const struct source *src, struct source_stats *st, char *err);
 

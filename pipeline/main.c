@@ -1,5 +1,6 @@
 /* main.c — the crmerge command line: a table of commands, one function each.
  * Maps statuses to the documented exit codes; the only place that exits. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,9 @@
 #include "pipeline/config.h"
 #include "pipeline/detect.h"
 #include "pipeline/extract.h"
+#include "pipeline/resolve_run.h"
 #include "pipeline/run.h"
+#include "transforms/match/eval.h"
 #include "transforms/normalise/profile.h"
 #include "transforms/mapping.h"
 
@@ -208,19 +211,17 @@ static const char *bad_dates_note(const struct source_stats *st, char *buf, size
     return buf;
 }
 
-/* The sources of `extract` and `normalise`: -c CONFIG [--source NAME], or --layout NAME
- * FILE... (a config made from the files). 0 and *cfg set, or the exit code. */
-static int load_sources(const char *cmd, int argc, char **argv, struct common_opts *o,
-                        struct config **cfg)
+/* The sources a command reads: -c CONFIG [--source NAME], or --layout NAME FILE... (a
+ * config made from the files, one source each). 0 and *cfg set, or the exit code. */
+static int config_of(const char *cmd, const struct common_opts *o, int with_source,
+                     char **files, int nfiles, struct config **cfg)
 {
     *cfg = NULL;
-    if (parse_common(argc, argv, o, 1, 1))
-        return EXIT_USAGE;
     char err[CM_ERRBUF] = "";
     if (o->layout) {
-        if (o->config || o->source || optind == argc) {
-            fprintf(stderr, "crmerge %s: use either -c CONFIG [--source NAME] or "
-                            "--layout NAME FILE...\n", cmd);
+        if (o->config || o->source || nfiles == 0) {
+            fprintf(stderr, "crmerge %s: use either -c CONFIG%s or --layout NAME FILE...\n",
+                    cmd, with_source ? " [--source NAME]" : "");
             return EXIT_USAGE;
         }
         /* the layout says which reader its files need */
@@ -234,14 +235,13 @@ static int load_sources(const char *cmd, int argc, char **argv, struct common_op
             snprintf(connector, sizeof connector, "%s", mapping_connector(m));
             mapping_free(m);
         }
-        rc = config_from_files(o->layout, connector, argv + optind, (size_t)(argc - optind),
-                               cfg, err);
+        rc = config_from_files(o->layout, connector, files, (size_t)nfiles, cfg, err);
         if (rc)
             return fail(rc, err);
         return EXIT_OK;
     }
-    if (optind != argc) {
-        fprintf(stderr, "crmerge %s: unexpected argument '%s'\n", cmd, argv[optind]);
+    if (nfiles) {
+        fprintf(stderr, "crmerge %s: unexpected argument '%s'\n", cmd, files[0]);
         return EXIT_USAGE;
     }
     int code = load_config(o->config, cfg);
@@ -255,6 +255,16 @@ static int load_sources(const char *cmd, int argc, char **argv, struct common_op
         return EXIT_USAGE;
     }
     return EXIT_OK;
+}
+
+/* The sources of `extract` and `normalise` (config_of). */
+static int load_sources(const char *cmd, int argc, char **argv, struct common_opts *o,
+                        struct config **cfg)
+{
+    *cfg = NULL;
+    if (parse_common(argc, argv, o, 1, 1))
+        return EXIT_USAGE;
+    return config_of(cmd, o, 1, argv + optind, argc - optind, cfg);
 }
 
 static int cmd_extract(int argc, char **argv)
@@ -368,7 +378,8 @@ static int cmd_normalise(int argc, char **argv)
         const struct source *src = &cfg->sources[i];
         if (o.source && strcmp(o.source, src->name) != 0)
             continue;
-        rc = source_opt_string(src, "default_country", NULL, &x.country, err);
+        char layout_country[3];
+        rc = extract_default_country(src, &x.country, layout_country, err);
         if (!rc && x.country) {
             const char *iso = normaliser_country(x.norm, x.country);
             if (!iso)
@@ -395,6 +406,215 @@ static int cmd_normalise(int argc, char **argv)
     if (rc)
         return fail(rc, err);
     return EXIT_OK;
+}
+
+/* ---- resolve, eval ---------------------------------------------------------------- */
+
+struct resolve_opts {
+    struct common_opts src;      /* -c CONFIG or --layout NAME (the FILEs follow) */
+    const char *method;          /* --method NAME */
+    const char *clusters_out;    /* resolve --clusters-out FILE */
+    const char *truth, *clusters;    /* eval --truth FILE, --clusters FILE */
+    int json;                    /* eval --json */
+    size_t worst;                /* eval --worst N */
+};
+
+/* The options of resolve (is_eval 0) or eval (1), anywhere on the line: the FILEs of
+ * --layout are left at argv[optind...]. */
+static int parse_resolve(int argc, char **argv, int is_eval, struct resolve_opts *o)
+{
+    static const struct option longopts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "layout", required_argument, NULL, 'l' },
+        { "method", required_argument, NULL, 'm' },
+        { "clusters-out", required_argument, NULL, 'o' },
+        { "truth", required_argument, NULL, 't' },
+        { "clusters", required_argument, NULL, 'k' },
+        { "json", no_argument, NULL, 'j' },
+        { "worst", required_argument, NULL, 'w' },
+        { NULL, 0, NULL, 0 }
+    };
+    memset(o, 0, sizeof *o);
+    o->worst = 5;
+    optind = 1;
+    opterr = 0;
+    int ch, idx = -1;
+    while ((ch = getopt_long(argc, argv, "c:", longopts, &idx)) != -1) {
+        if ((strchr("tkjw", ch) && !is_eval) || (ch == 'o' && is_eval)) {
+            fprintf(stderr, "crmerge %s: --%s is an option of crmerge %s (see crmerge %s "
+                            "--help)\n", argv[0], longopts[idx].name,
+                    is_eval ? "resolve" : "eval", argv[0]);
+            return -1;
+        }
+        switch (ch) {
+        case 'c': o->src.config = optarg; break;
+        case 'l': o->src.layout = optarg; break;
+        case 'm': o->method = optarg; break;
+        case 'o': o->clusters_out = optarg; break;
+        case 't': o->truth = optarg; break;
+        case 'k': o->clusters = optarg; break;
+        case 'j': o->json = 1; break;
+        case 'w': {
+            char *end;
+            errno = 0;
+            long long n = strtoll(optarg, &end, 10);
+            if (end == optarg || *end || n < 0 || errno) {
+                fprintf(stderr, "crmerge eval: --worst %s: must be a number of clusters, 0 or "
+                                "more\n", optarg);
+                return -1;
+            }
+            o->worst = (size_t)n;
+            break;
+        }
+        default:
+            fprintf(stderr, "crmerge %s: unknown or incomplete option '%s' (see crmerge %s "
+                            "--help)\n", argv[0], argv[optind - 1], argv[0]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void print_rejected(void *ctx, const char *source, const char *location,
+                           const char *reason)
+{
+    (void)ctx;
+    fprintf(stderr, "rejected: %s: %s: %s\n", source, location, reason);
+}
+
+/* What was read and resolved, on stderr: a line per source, the totals and times, and
+ * the resolver's report as one compact JSON line. */
+static void print_resolve_summary(const struct resolve_run *rr, const struct config *cfg)
+{
+    for (size_t i = 0; i < rr->nsources; i++) {
+        const struct source_stats *st = &rr->stats[i];
+        char note[96];
+        fprintf(stderr, "read: %s: %lld records, %lld rejected%s (%s)\n", cfg->sources[i].name,
+                st->records, st->rejected, bad_dates_note(st, note, sizeof note),
+                st->description);
+    }
+    fprintf(stderr, "resolved: %lld records (%lld rejected), method %s: %zu clusters; "
+                    "extract+normalise %.2f s, resolve %.2f s\n", rr->records, rr->rejected,
+            rr->ops->zName, rr->clusters, rr->t_extract, rr->t_resolve);
+    char *report = rr->report ? json_dumps(rr->report, JSON_COMPACT | JSON_PRESERVE_ORDER)
+                              : NULL;
+    if (report)
+        fprintf(stderr, "report: %s\n", report);
+    free(report);
+}
+
+/* -c CONFIG or --layout NAME FILE...: extract, normalise, resolve (resolve_run.h). */
+static int resolve_sources(const char *cmd, const struct resolve_opts *o, int argc,
+                           char **argv, struct resolve_run *rr, struct config **cfg,
+                           char *err, enum cm_status *rc)
+{
+    *rc = CM_OK;
+    memset(rr, 0, sizeof *rr);
+    int code = config_of(cmd, &o->src, 0, argv + optind, argc - optind, cfg);
+    if (code)
+        return code;
+    *rc = resolve_run_prepare(rr, *cfg, o->method, err);
+    if (!*rc) *rc = resolve_run_fill(rr, *cfg, print_rejected, NULL, err);
+    if (!*rc) *rc = resolve_run_resolve(rr, err);
+    return EXIT_OK;
+}
+
+static int cmd_resolve(int argc, char **argv)
+{
+    struct resolve_opts o;
+    if (parse_resolve(argc, argv, 0, &o))
+        return EXIT_USAGE;
+    if (!o.clusters_out) {
+        fprintf(stderr, "crmerge resolve: missing --clusters-out FILE (where the clusters "
+                        "go: source,source_key,cluster_id)\n");
+        return EXIT_USAGE;
+    }
+    struct resolve_run rr;
+    struct config *cfg = NULL;
+    char err[CM_ERRBUF] = "";
+    enum cm_status rc;
+    int code = resolve_sources("resolve", &o, argc, argv, &rr, &cfg, err, &rc);
+    if (code)
+        return code;
+    if (!rc) rc = resolve_run_write_clusters(&rr, o.clusters_out, err);
+    if (!rc) print_resolve_summary(&rr, cfg);
+    resolve_run_free(&rr);
+    config_free(cfg);
+    return rc ? fail(rc, err) : EXIT_OK;
+}
+
+/* the store's clusters, as a clusters file would give them */
+static enum cm_status clusters_to_eval(const struct resolve_run *rr, struct eval *e,
+                                       char *err)
+{
+    enum cm_status rc = CM_OK;
+    for (uint32_t i = 0; !rc && i < rr->store.n; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "%u", rr->cluster_of[i]);
+        rc = eval_add_cluster(e, profile_store_source(&rr->store, i),
+                              profile_store_key(&rr->store, i), id, "the store", err);
+    }
+    return rc;
+}
+
+static int cmd_eval(int argc, char **argv)
+{
+    struct resolve_opts o;
+    if (parse_resolve(argc, argv, 1, &o))
+        return EXIT_USAGE;
+    int resolve_here = o.src.config || o.src.layout;
+    const char *problem = !o.truth ? "missing --truth TRUTH.csv (source,source_key,person_id)"
+        : o.clusters && (resolve_here || optind < argc)
+            ? "use --clusters FILE or the sources to resolve (-c CONFIG or --layout NAME "
+              "FILE...), not both"
+        : !o.clusters && !resolve_here
+            ? "name the clusters: --clusters FILE (crmerge resolve --clusters-out), or the "
+              "sources to resolve: -c CONFIG or --layout NAME FILE..."
+        : o.clusters && o.method ? "--method goes with -c CONFIG or --layout NAME FILE..."
+        : NULL;
+    if (problem) {
+        fprintf(stderr, "crmerge eval: %s\n", problem);
+        return EXIT_USAGE;
+    }
+    struct eval *e = NULL;
+    struct resolve_run rr;
+    struct config *cfg = NULL;
+    char err[CM_ERRBUF] = "";
+    memset(&rr, 0, sizeof rr);
+    enum cm_status rc = eval_new(&e, err);
+    if (!rc) rc = eval_read_truth(e, o.truth, err);
+    if (!rc && o.clusters) {
+        rc = eval_read_clusters(e, o.clusters, err);
+    } else if (!rc) {
+        int code = resolve_sources("eval", &o, argc, argv, &rr, &cfg, err, &rc);
+        if (code) {
+            eval_free(e);
+            return code;
+        }
+        if (!rc) rc = clusters_to_eval(&rr, e, err);
+        if (!rc) print_resolve_summary(&rr, cfg);
+    }
+    const struct eval_result *r = NULL;
+    if (!rc) rc = eval_compute(e, o.worst, &r, err);
+    if (!rc && o.json) {
+        json_t *j = eval_to_json(r);
+        char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                       JSON_REAL_PRECISION(12)) : NULL;
+        if (text)
+            printf("%s\n", text);
+        else
+            rc = cm_fail(err, CM_ERR_NOMEM, "out of memory");
+        free(text);
+        json_decref(j);
+    } else if (!rc) {
+        rc = eval_print(r, stdout);
+    }
+    if (!rc && fflush(stdout) != 0)
+        rc = cm_fail(err, CM_ERR_IO, "cannot write to standard output");
+    eval_free(e);
+    resolve_run_free(&rr);
+    config_free(cfg);
+    return rc ? fail(rc, err) : EXIT_OK;
 }
 
 /* ---- check ---------------------------------------------------------------------- */
@@ -540,8 +760,37 @@ static const struct command commands[] = {
       "key: exactly what the matcher compares (given and family names folded the German\n"
       "and the plain way, canonical given names, phonetic codes, company without its legal\n"
       "form, e-mails, phones in E.164, street, house number, postal code, city, country).\n"
-      "A source's \"default_country\" (ISO alpha-2) reads national phone numbers and postal\n"
-      "codes when the record's address names no country. Counted warnings on stderr." },
+      "A source's \"default_country\" (ISO alpha-2; else its layout's) reads national phone\n"
+      "numbers and postal codes when the record's address names no country. Counted\n"
+      "warnings on stderr." },
+    { "resolve", cmd_resolve,
+      "crmerge resolve -c CONFIG --clusters-out FILE.csv [--method NAME]\n"
+      "       crmerge resolve --layout NAME FILE... --clusters-out FILE.csv [--method NAME]",
+      "Decide which records are the same customer, without the database: read every\n"
+      "source (each FILE its own source, named after it), normalise each record into the\n"
+      "profile store and run the resolver the config's \"match\" names (--method exact or\n"
+      "fellegi_sunter overrides it). Writes FILE.csv: source,source_key,cluster_id with a\n"
+      "header, one row per record in the order read, the cluster id the smallest record\n"
+      "number of its cluster. On stderr: a line per source, records, rejects, clusters,\n"
+      "seconds per stage, and the resolver's report as one JSON line (\"report: {...}\").\n"
+      "Exit codes: 0 ok, 2 usage (missing --clusters-out, unknown --method), 3 config,\n"
+      "5 a source or FILE.csv could not be read or written." },
+    { "eval", cmd_eval,
+      "crmerge eval --truth TRUTH.csv --clusters CLUSTERS.csv [--json] [--worst N]\n"
+      "       crmerge eval --truth TRUTH.csv -c CONFIG [--method NAME] [--json] [--worst N]\n"
+      "       crmerge eval --truth TRUTH.csv --layout NAME FILE... [--method NAME] [...]",
+      "Measure clusters against a truth. TRUTH.csv: source,source_key,person_id with a\n"
+      "header (bench/febrl_truth.sh writes it for the Febrl data sets); CLUSTERS.csv:\n"
+      "source,source_key,cluster_id (crmerge resolve --clusters-out), or the sources to\n"
+      "resolve here as crmerge resolve does. Prints records, clusters (persons), the\n"
+      "pairs, pairwise precision, recall and f1 (6 decimals; a ratio of no pairs is 1),\n"
+      "split persons (records in more than one cluster), mixed clusters (more than one\n"
+      "person), records in only one of the two files, and the N worst mixed clusters\n"
+      "(default 5) with their records. --json: one JSON object instead (records,\n"
+      "clusters, persons, true_pairs, predicted_pairs, correct_pairs, precision, recall,\n"
+      "f1, split_persons, mixed_clusters, worst, unmatched_truth, unmatched_clusters).\n"
+      "Exit codes: 0 ok, 2 usage, 3 config or a file that cannot be opened, 5 a file\n"
+      "that cannot be read (errors name file and line) or a source that cannot." },
     { "extract", cmd_extract,
       "crmerge extract -c CONFIG [--source NAME]\n       crmerge extract --layout NAME FILE...",
       "Print the canonical records as JSON Lines on stdout, one per record. Rejected\n"

@@ -75,10 +75,13 @@ struct phone_rule {
     const char *split;
 };
 
+#define MAX_JOIN 4                /* columns joined into one address line */
+
 struct address_rule {
     const char *type;
     int type_from;               /* slot, -1 = none */
-    int lines[CONTACT_MAX_LINES];
+    int lines[CONTACT_MAX_LINES][MAX_JOIN];   /* per line its slots, joined by a space */
+    int nparts[CONTACT_MAX_LINES];
     int nlines;
     int city, region, postal_code, country;
 };
@@ -103,6 +106,7 @@ struct mapping {
     struct arena arena;          /* everything loaded from the layout file */
     const char *name, *path;
     const char *connector;       /* the reader this layout is for (default "csv") */
+    char default_country[3];     /* ISO alpha-2, or "" */
     enum date_order layout_date_order, date_order;
     int date_auto;               /* the source said "auto" and the pre-pass is to come */
     int split_full_name;
@@ -761,6 +765,33 @@ static enum cm_status parse_phones(struct mapping *m, json_t *root, char *err)
     return rc;
 }
 
+/* lines[i]: a column list, or { "join": [column list, ...] } (at most MAX_JOIN) */
+static enum cm_status parse_line(struct mapping *m, json_t *v, const char *path,
+                                 struct address_rule *ad, char *err)
+{
+    static const char *const keys[] = { "join", NULL };
+    int line = ad->nlines++;
+    if (!path)
+        return CM_ERR_NOMEM;
+    if (!json_is_object(v)) {
+        ad->nparts[line] = 1;
+        return parse_columns(m, v, path, &ad->lines[line][0], err);
+    }
+    enum cm_status rc = check_keys(v, path, keys, err);
+    if (rc)
+        return rc;
+    json_t *join = json_object_get(v, "join");
+    if (!json_is_array(join) || json_array_size(join) < 1 ||
+        json_array_size(join) > MAX_JOIN)
+        return cm_fail(err, CM_ERR_CONFIG, "%s.join: must be a list of 1 to %d column lists "
+                       "(their values make the line, joined by a space)", path, MAX_JOIN);
+    const char *jpath = path_join(m, path, "join");
+    for (size_t k = 0; !rc && k < json_array_size(join); k++)
+        rc = parse_columns(m, json_array_get(join, k), path_index(m, jpath, k),
+                           &ad->lines[line][ad->nparts[line]++], err);
+    return rc;
+}
+
 static enum cm_status parse_lines(struct mapping *m, json_t *v, const char *path,
                                   struct address_rule *ad, char *err)
 {
@@ -773,8 +804,7 @@ static enum cm_status parse_lines(struct mapping *m, json_t *v, const char *path
     const char *lpath = path_join(m, path, "lines");
     enum cm_status rc = CM_OK;
     for (size_t i = 0; !rc && i < json_array_size(lines); i++)
-        rc = parse_columns(m, json_array_get(lines, i), path_index(m, lpath, i),
-                           &ad->lines[ad->nlines++], err);
+        rc = parse_line(m, json_array_get(lines, i), path_index(m, lpath, i), ad, err);
     return rc;
 }
 
@@ -896,6 +926,14 @@ static enum cm_status parse_settings(struct mapping *m, json_t *root, char *err)
         return CM_ERR_NOMEM;
     json_t *desc = json_object_get(root, "description");
     json_t *order = json_object_get(root, "date_order");
+    json_t *country = json_object_get(root, "default_country");
+    if (country) {
+        const char *cc = json_is_string(country) ? json_string_value(country) : "";
+        if (strlen(cc) != 2 || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z')
+            return cm_fail(err, CM_ERR_CONFIG, "default_country: must be an ISO 3166-1 "
+                           "alpha-2 code in capitals, such as \"AU\"");
+        memcpy(m->default_country, cc, 3);
+    }
     json_t *split = json_object_get(root, "split_full_name");
     if (name && (!json_is_string(name) || json_string_length(name) == 0))
         return cm_fail(err, CM_ERR_CONFIG, "layout: must be a non-empty string");
@@ -924,7 +962,7 @@ static enum cm_status parse_settings(struct mapping *m, json_t *root, char *err)
 static enum cm_status parse_layout(struct mapping *m, json_t *root, char *err)
 {
     static const char *const keys[] = { "layout", "connector", "description", "date_order",
-                                        "key",
+                                        "default_country", "key",
                                         "fields", "split_full_name", "emails", "phones",
                                         "addresses", "phone_types", "address_types",
                                         "detect", "api", NULL };
@@ -1024,6 +1062,11 @@ const char *mapping_connector(const struct mapping *m)
 const char *mapping_name(const struct mapping *m)
 {
     return m->name;
+}
+
+const char *mapping_default_country(const struct mapping *m)
+{
+    return m->default_country[0] ? m->default_country : NULL;
 }
 
 long long mapping_bad_dates(const struct mapping *m)
@@ -1492,6 +1535,35 @@ static const char *address_type_of(struct ctx *x, const struct address_rule *r)
     return t ? t->name : r->type;
 }
 
+/* An address line: its one column's value, or the non-empty values of its "join"
+ * columns with a space between them (Febrl's street_number and address_1). */
+static const char *address_line(struct ctx *x, const struct address_rule *r, int k)
+{
+    const char *part[MAX_JOIN];
+    size_t len[MAX_JOIN], n = 0, total = 0;
+    for (int p = 0; p < r->nparts[k]; p++) {
+        part[n] = slot_value(x, r->lines[k][p], &len[n]);
+        if (part[n])
+            total += len[n++] + 1;
+    }
+    if (n <= 1)
+        return n ? part[0] : NULL;
+    char *line = arena_alloc(x->a, total);
+    if (!line) {
+        x->oom = 1;
+        return NULL;
+    }
+    size_t at = 0;
+    for (size_t p = 0; p < n; p++) {
+        if (p)
+            line[at++] = ' ';
+        memcpy(line + at, part[p], len[p]);
+        at += len[p];
+    }
+    line[at] = '\0';
+    return line;
+}
+
 static void map_addresses(struct ctx *x, struct contact *c)
 {
     for (size_t i = 0; i < x->m->naddresses; i++) {
@@ -1500,7 +1572,7 @@ static void map_addresses(struct ctx *x, struct contact *c)
         memset(&ad, 0, sizeof ad);
         ad.type = r->type;
         for (int k = 0; k < r->nlines; k++) {
-            const char *line = slot_value(x, r->lines[k], NULL);
+            const char *line = address_line(x, r, k);
             if (line)
                 ad.lines[ad.nlines++] = line;
         }

@@ -29,6 +29,11 @@ const char *mapping_name(const struct mapping *m);
 /* The connector the layout is written for: its "connector" key, default "csv". */
 const char *mapping_connector(const struct mapping *m);
 
+/* The layout's "default_country" (ISO alpha-2: the country of national phone numbers
+ * and postal codes when a record's address names none, for sources that set none
+ * themselves), or NULL. */
+const char *mapping_default_country(const struct mapping *m);
+
 /* Per-source settings that override the layout: "date_order" ("MDY", "DMY", "YMD", or
  * "auto": decided from the source's date columns, see mapping_date_columns). */
 enum cm_status mapping_configure(struct mapping *m, const struct source *src, char *err);

@@ -21,6 +21,23 @@ check "check is valgrind-clean" vg check -c examples/pipeline.json
 check "normalise (every normaliser, libphonenumber through its C++ shim) is valgrind-clean" \
     vg normalise -c examples/legacy.json
 
+# resolve and eval: the store, the resolver, the clusters file, the truth, the measures
+FX=tests/fixtures/febrl
+check "resolve is valgrind-clean" \
+    vg resolve --layout febrl "$FX/febrl_a.csv" "$FX/febrl_b.csv" --clusters-out "$tmpdir/clusters.csv"
+bench/febrl_truth.sh "$FX/febrl_a.csv" "$FX/febrl_b.csv" >"$tmpdir/truth.csv"
+check "eval --clusters --json is valgrind-clean" \
+    vg eval --truth "$tmpdir/truth.csv" --clusters "$tmpdir/clusters.csv" --json
+printf '%s\n' source,source_key,cluster_id febrl_a,rec-7-org,0 febrl_a,rec-8-org,0 \
+    febrl_c,rec-1-org,1 >"$tmpdir/mixed.csv"
+check "eval of a mixed cluster (worst clusters, unmatched records) is valgrind-clean" \
+    vg eval --truth "$tmpdir/truth.csv" --clusters "$tmpdir/mixed.csv"
+check "eval --layout (resolve in process) is valgrind-clean" \
+    vg eval --truth "$tmpdir/truth.csv" --layout febrl "$FX/febrl_a.csv" "$FX/febrl_b.csv"
+printf '%s\n' source,source_key,cluster_id febrl_a,rec-7-org >"$tmpdir/ragged.csv"
+check_exit "eval of a bad clusters file is valgrind-clean (exit 5, no error 99)" 5 \
+    vg eval --truth "$tmpdir/truth.csv" --clusters "$tmpdir/ragged.csv"
+
 # a web-API source: a whole read, an incremental one (records carried forward from the
 # target on a second session, a deleted one), and one that breaks off under allow_partial
 . "$ROOT/tests/http/lib.sh"

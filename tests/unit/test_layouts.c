@@ -1,8 +1,10 @@
-/* test_layouts.c — the Outlook and Google Contacts CSV layouts (schemas/outlook.json,
- * schemas/google.json) read as crmerge reads them: the csv connector, then mapping.
+/* test_layouts.c — the Outlook, Google Contacts and Febrl CSV layouts
+ * (schemas/outlook.json, schemas/google.json, schemas/febrl.json) read as crmerge reads
+ * them: the csv connector, then mapping.
  * The values a user would check, Exchange DNs that are no e-mails, cells split at
  * " ::: ", and detection that never mixes up ACT!, Outlook and Google headers.
- * Fixtures: tests/fixtures/outlook, tests/fixtures/google (README.md in each). */
+ * Fixtures: tests/fixtures/outlook, tests/fixtures/google, tests/fixtures/febrl (README.md
+ * in each). */
 #include <jansson.h>
 #include <stdlib.h>
 
@@ -14,6 +16,7 @@
 #include "tests/unit/mapped.h"
 #include "tests/unit/testlib.h"
 #include "transforms/mapping.h"
+#include "transforms/normalise/profile.h"
 
 extern const struct connector csv_connector;
 
@@ -37,6 +40,7 @@ static void mp_close(struct mapped *x)
 }
 
 #define OUTLOOK "tests/fixtures/outlook/"
+#define FEBRL "tests/fixtures/febrl/"
 #define GOOGLE "tests/fixtures/google/"
 #define EX_DN "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)" \
               "/cn=Recipients/cn=5f2a8c1e9b7d4e3fa1c2b3d4e5f60718-"
@@ -212,7 +216,88 @@ TEST(google_legacy_type_columns_and_name)
     mp_close(&x);
 }
 
-/* ---- detection: ACT!, Outlook and Google never mixed up ------------------------------ */
+/* ---- Febrl --------------------------------------------------------------------------- */
+
+TEST(febrl_records_with_the_comma_space_separator)
+{
+    struct mapped x;
+    CHECK_INT(mp_open(&x, "febrl", FEBRL "febrl_a.csv"), CM_OK);
+    CHECK_INT(mp_next(&x), CONN_RECORD);
+    const struct contact *c = &x.c;
+    CHECK_STR(c->source_key, "rec-7-org");             /* byte-exact, no leading space */
+    CHECK(!c->source_key_derived);
+    CHECK_STR(c->given_name, "emily");
+    CHECK_STR(c->family_name, "carter");
+    CHECK_STR(c->birth_date, "1972-04-15");
+    CHECK_INT(c->naddresses, 1);
+    CHECK_STR(c->addresses[0].type, "home");
+    CHECK_INT(c->addresses[0].nlines, 2);
+    CHECK_STR(c->addresses[0].lines[0], "12 wattle street");   /* street_number + address_1 */
+    CHECK_STR(c->addresses[0].lines[1], "rosedale");           /* address_2 */
+    CHECK_STR(c->addresses[0].city, "bondi");
+    CHECK_STR(c->addresses[0].region, "nsw");
+    CHECK_STR(c->addresses[0].postal_code, "2026");
+    CHECK_STR(c->addresses[0].country, NULL);          /* the layout's default: not invented */
+    CHECK_INT(c->nextra, 1);
+    CHECK_STR(contact_extra(c, "soc_sec_id"), "4821937");      /* kept, never compared */
+
+    CHECK_INT(mp_next(&x), CONN_RECORD);               /* no given name, no number */
+    CHECK_STR(c->source_key, "rec-8-org");
+    CHECK_STR(c->given_name, NULL);
+    CHECK_STR(c->addresses[0].lines[0], "banksia crescent");
+    CHECK_STR(c->birth_date, NULL);                    /* 19851330: no month 13 */
+    CHECK_STR(contact_extra(c, "date_of_birth"), "19851330");
+    CHECK_INT(mapping_bad_dates(x.m), 1);
+
+    CHECK_INT(mp_next(&x), CONN_RECORD);
+    CHECK_STR(c->source_key, "rec-7-dup-0");
+    CHECK_INT(c->addresses[0].nlines, 1);              /* no address_2 */
+
+    CHECK_INT(mp_next(&x), CONN_RECORD);               /* a number without its street */
+    CHECK_STR(c->family_name, "o'brien");
+    CHECK_INT(c->addresses[0].nlines, 2);
+    CHECK_STR(c->addresses[0].lines[0], "5");
+    CHECK_STR(c->addresses[0].lines[1], "villa 2");
+    CHECK_STR(c->birth_date, NULL);
+    CHECK_STR(contact_extra(c, "date_of_birth"), NULL);        /* empty: nothing to keep */
+    CHECK_INT(mp_next(&x), CONN_EOF);
+    CHECK_INT(mapping_bad_dates(x.m), 1);
+    CHECK_STR(mapping_default_country(x.m), "AU");
+
+    /* the match profile: street and further line apart, the layout's country */
+    struct normaliser *norm;
+    char err[CM_ERRBUF];
+    CHECK_INT(normaliser_new(NULL, &norm, err), CM_OK);
+    struct match_profile p;
+    CHECK_INT(normalise_contact(norm, c, mapping_default_country(x.m), &p), CM_OK);
+    CHECK_STR(profile_text(norm, p.street), "");
+    CHECK_STR(profile_text(norm, p.house_number), "5");
+    CHECK_STR(profile_text(norm, p.address_extra), "villa 2");
+    CHECK_STR(profile_text(norm, p.region), "tas");
+    CHECK_STR(profile_text(norm, p.postal_code), "7000");
+    CHECK(p.country[0] == 'A' && p.country[1] == 'U');
+    CHECK(!(p.flags & PROFILE_POSTAL_INVALID));
+    normaliser_free(norm);
+    mp_close(&x);
+
+    CHECK_INT(mp_open(&x, "febrl", FEBRL "febrl_b.csv"), CM_OK);   /* the linkage form */
+    CHECK_INT(mp_next(&x), CONN_RECORD);
+    CHECK_STR(c->source_key, "rec-9-dup-0");
+    CHECK_STR(c->addresses[0].lines[0], "5");
+    CHECK_INT(mp_next(&x), CONN_RECORD);
+    CHECK_STR(c->addresses[0].lines[0], "banksia cres");
+    CHECK_INT(mp_next(&x), CONN_RECORD);
+    CHECK_STR(c->birth_date, "1985");                  /* the year alone */
+    CHECK_INT(mp_next(&x), CONN_EOF);
+    mp_close(&x);
+
+    struct detect_result r;
+    CHECK_INT(detect_file(FEBRL "febrl_a.csv", NULL, &r, err), CM_OK);
+    CHECK_INT(r.verdict, DETECT_MATCH);
+    CHECK_STR(r.candidates[0].layout, "febrl");
+}
+
+/* ---- detection: ACT!, Outlook, Google and Febrl never mixed up ----------------------- */
 
 static void header_of(const char *path, struct mapped *x, const char *const **names,
                       size_t *n)
@@ -221,7 +306,7 @@ static void header_of(const char *path, struct mapped *x, const char *const **na
     CHECK_INT(csv_connector.xFields(x->r.st, names, n), CM_OK);
 }
 
-TEST(act_outlook_and_google_headers_are_never_ambiguous)
+TEST(act_outlook_google_and_febrl_headers_are_never_ambiguous)
 {
     static const struct { const char *path, *layout; } files[] = {
         { "examples/exports/act_head_office.csv", "act" },
@@ -230,18 +315,20 @@ TEST(act_outlook_and_google_headers_are_never_ambiguous)
         { OUTLOOK "outlook_com.csv", "outlook" },
         { GOOGLE "google_contacts.csv", "google" },
         { GOOGLE "google_legacy.csv", "google" },
+        { FEBRL "febrl_a.csv", "febrl" },
     };
-    static const char *const layouts[] = { "act", "outlook", "google" };
-    struct mapping *m[3];
+    static const char *const layouts[] = { "act", "outlook", "google", "febrl" };
+    enum { NLAYOUTS = sizeof layouts / sizeof layouts[0] };
+    struct mapping *m[NLAYOUTS];
     char err[CM_ERRBUF];
-    for (size_t l = 0; l < 3; l++)
+    for (size_t l = 0; l < NLAYOUTS; l++)
         CHECK_INT(mapping_load(layouts[l], &m[l], err), CM_OK);
     for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
         struct mapped x;
         const char *const *names;
         size_t n;
         header_of(files[f].path, &x, &names, &n);
-        for (size_t l = 0; l < 3; l++) {
+        for (size_t l = 0; l < NLAYOUTS; l++) {
             double score = mapping_header_score(m[l], names, n);
             int own = strcmp(layouts[l], files[f].layout) == 0;
             if (own ? score < 0.95 : score != 0.0)
@@ -255,7 +342,7 @@ TEST(act_outlook_and_google_headers_are_never_ambiguous)
         CHECK_INT(r.verdict, DETECT_MATCH);
         CHECK_STR(r.candidates[0].layout, files[f].layout);
     }
-    for (size_t l = 0; l < 3; l++)
+    for (size_t l = 0; l < NLAYOUTS; l++)
         mapping_free(m[l]);
 }
 
@@ -265,6 +352,7 @@ int main(void)
     RUN(outlook_com_utf8_with_bom);
     RUN(google_current_splits_values_joined_by_three_colons);
     RUN(google_legacy_type_columns_and_name);
-    RUN(act_outlook_and_google_headers_are_never_ambiguous);
+    RUN(febrl_records_with_the_comma_space_separator);
+    RUN(act_outlook_google_and_febrl_headers_are_never_ambiguous);
     return test_report();
 }

@@ -252,7 +252,8 @@ TEST(birth_dates_are_days_partial_or_kept_in_extra_and_counted)
     struct mapping *m = load_json("{ \"key\": { \"from\": \"id\" },"
                                   "  \"fields\": { \"full_name\": \"name\","
                                   "    \"birth_date\": { \"from\": [\"dob\"], \"date\": true },"
-                                  "    \"created\": { \"from\": \"Create Date\", \"date\": true } } }");
+                                  "    \"created\": { \"from\": \"Create Date\","
+                                  "                   \"date\": true } } }");
     static const struct { const char *dob, *want, *extra; } cases[] = {
         { "19560409", "1956-04-09", NULL },            /* compact, Febrl */
         { "4/9/1956", "1956-04-09", NULL },            /* the layout's MDY */
@@ -763,6 +764,65 @@ TEST(bad_type_and_split_rules_are_config_errors)
                         "[{\"from\": \"P\", \"type_from\": \"L\"}]}", err), CM_OK);
 }
 
+TEST(address_lines_may_join_columns)
+{
+    static const char *const names[] = { "id", "no", "street", "more", "town" };
+    struct mapping *m = load_json("{ \"key\": { \"from\": \"id\" }, \"addresses\": [ {"
+                                  "  \"lines\": [ { \"join\": [\"no\", [\"street\", \"road\"]] },"
+                                  "              [\"more\"] ], \"city\": \"town\" } ],"
+                                  "  \"default_country\": \"AU\" }");
+    static const struct { const char *no, *street, *more, *line0, *line1; } cases[] = {
+        { "6", "tullaroop street", "willaroo", "6 tullaroop street", "willaroo" },
+        { " ", "maltby circuit", "", "maltby circuit", NULL },  /* an empty part left out */
+        { "52", "", "north downs", "52", "north downs" },
+        { "", "", "coaling", "coaling", NULL },                /* the lines move up */
+    };
+    struct arena a = ARENA_INIT;
+    struct contact c;
+    char err[CM_ERRBUF];
+    CHECK(m != NULL);
+    for (size_t i = 0; m && i < N(cases); i++) {
+        const char *values[] = { "k", cases[i].no, cases[i].street, cases[i].more, "bondi" };
+        CHECK_INT(map_row(m, names, values, N(names), &a, &c, err), CM_OK);
+        CHECK_STR(c.addresses[0].lines[0], cases[i].line0);
+        CHECK_STR(c.addresses[0].nlines > 1 ? c.addresses[0].lines[1] : NULL, cases[i].line1);
+        CHECK_INT(c.nextra, 0);
+    }
+    CHECK_STR(m ? mapping_default_country(m) : NULL, "AU");
+    arena_free(&a);
+    mapping_free(m);
+    m = load("schemas/act.json");
+    CHECK_STR(mapping_default_country(m), NULL);
+    mapping_free(m);
+}
+
+TEST(bad_joins_and_default_countries_are_config_errors)
+{
+    static const struct { const char *json, *want; } cases[] = {
+        { "{\"addresses\": [{\"lines\": [{\"join\": []}]}]}",
+          "addresses[0].lines[0].join: must be a list of 1 to 4 column lists (their values "
+          "make the line, joined by a space)" },
+        { "{\"addresses\": [{\"lines\": [\"a\", "
+          "{\"join\": [\"b\", \"c\", \"d\", \"e\", \"f\"]}]}]}",
+          "addresses[0].lines[1].join: must be a list of 1 to 4 column lists (their values "
+          "make the line, joined by a space)" },
+        { "{\"addresses\": [{\"lines\": [{\"joins\": [\"a\"]}]}]}",
+          "addresses[0].lines[0].joins: unknown key" },
+        { "{\"addresses\": [{\"lines\": [{\"join\": [\"a\", \"a\"]}]}]}",
+          "addresses[0].lines[0].join[1]: column \"a\" is already read by "
+          "addresses[0].lines[0].join[0]" },
+        { "{\"default_country\": \"Australia\"}",
+          "default_country: must be an ISO 3166-1 alpha-2 code in capitals, such as \"AU\"" },
+        { "{\"default_country\": \"au\"}",
+          "default_country: must be an ISO 3166-1 alpha-2 code in capitals, such as \"AU\"" },
+    };
+    for (size_t i = 0; i < N(cases); i++) {
+        char err[CM_ERRBUF];
+        CHECK_INT(load_text(cases[i].json, err), CM_ERR_CONFIG);
+        CHECK_STR(err, cases[i].want);
+    }
+}
+
 int main(void)
 {
     RUN(first_and_last_name_are_kept);
@@ -794,5 +854,7 @@ int main(void)
     RUN(skip_types_keep_what_is_no_email_in_extra);
     RUN(address_types_come_from_a_label);
     RUN(bad_type_and_split_rules_are_config_errors);
+    RUN(address_lines_may_join_columns);
+    RUN(bad_joins_and_default_countries_are_config_errors);
     return test_report();
 }

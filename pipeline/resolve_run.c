@@ -1,0 +1,190 @@
+/* resolve_run.c — extract -> profile store -> resolver, no database (see resolve_run.h). */
+#include "pipeline/resolve_run.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "pipeline/buf.h"
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The resolver `--method NAME` names, or CM_ERR_USAGE with the known ones (resolver_for
+ * knows them; its message names the config key, this one the option). */
+static enum cm_status method_named(const char *method, const struct resolver_ops **ops,
+                                   char *err)
+{
+    json_t *m = json_pack("{s:s}", "method", method);
+    if (!m)
+        return cm_fail(err, CM_ERR_NOMEM, "out of memory");
+    char msg[CM_ERRBUF] = "";
+    enum cm_status rc = resolver_for(m, ops, msg);
+    json_decref(m);
+    if (rc == CM_ERR_CONFIG) {
+        const char *why = strstr(msg, "unknown method");
+        return cm_fail(err, CM_ERR_USAGE, "--method: %s", why ? why : msg);
+    }
+    return rc ? cm_fail(err, rc, "%s", msg) : CM_OK;
+}
+
+enum cm_status resolve_run_prepare(struct resolve_run *rr, const struct config *cfg,
+                                   const char *method, char *err)
+{
+    memset(rr, 0, sizeof *rr);
+    size_t n = cfg->nsources;
+    rr->nsources = n;
+    rr->names = calloc(n + 1, sizeof *rr->names);
+    rr->countries = calloc(n + 1, sizeof *rr->countries);
+    rr->layout_country = calloc(n + 1, sizeof *rr->layout_country);
+    rr->stats = calloc(n + 1, sizeof *rr->stats);
+    if (!rr->names || !rr->countries || !rr->layout_country || !rr->stats)
+        return cm_fail(err, CM_ERR_NOMEM, "out of memory");
+    enum cm_status rc = method ? method_named(method, &rr->ops, err)
+                               : resolver_for(cfg->match, &rr->ops, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        rr->names[i] = cfg->sources[i].name;
+        rc = extract_default_country(&cfg->sources[i], &rr->countries[i],
+                                     rr->layout_country[i], err);
+    }
+    if (!rc)
+        rc = profile_store_init(&rr->store, NULL, rr->names, rr->countries, n, err);
+    if (!rc) {
+        struct resolve_config rcfg = { cfg->match, "match", NULL, 0 };
+        rc = rr->ops->xNew(&rcfg, &rr->resolver, err);
+    }
+    return rc;
+}
+
+/* ---- filling the store ------------------------------------------------------------- */
+
+struct fill_ctx {
+    struct resolve_run *rr;
+    size_t source;               /* the store's index of the source being read */
+    resolve_reject_fn on_reject;
+    void *ctx;
+};
+
+static enum cm_status on_contact(void *ctx, const struct source *src,
+                                 const struct contact *c, const char *json, size_t json_len,
+                                 const char *location, char *err)
+{
+    (void)src; (void)json; (void)json_len;
+    struct fill_ctx *f = ctx;
+    uint32_t rec;
+    char perr[CM_ERRBUF];
+    enum cm_status rc = profile_store_add(&f->rr->store, f->source, c, &rec, perr);
+    return rc ? cm_fail(err, rc, "%s: %s", location, perr) : CM_OK;
+}
+
+static enum cm_status on_reject(void *ctx, const struct source *src, const char *location,
+                                const char *reason, const char *raw, size_t raw_len,
+                                char *err)
+{
+    (void)raw; (void)raw_len; (void)err;
+    struct fill_ctx *f = ctx;
+    if (f->on_reject)
+        f->on_reject(f->ctx, src->name, location, reason);
+    return CM_OK;
+}
+
+enum cm_status resolve_run_fill(struct resolve_run *rr, const struct config *cfg,
+                                resolve_reject_fn reject, void *ctx, char *err)
+{
+    struct fill_ctx f = { rr, 0, reject, ctx };
+    struct extract_sink sink = { &f, on_contact, on_reject, NULL };
+    double t0 = now_seconds();
+    enum cm_status rc = CM_OK;
+    for (size_t i = 0; !rc && i < cfg->nsources; i++) {
+        char serr[CM_ERRBUF] = "";
+        f.source = i;
+        rc = extract_source(&cfg->sources[i], &sink, &rr->stats[i], serr);
+        if (rc)
+            cm_fail(err, rc, "source %s: %s", cfg->sources[i].name, serr);
+        rr->records += rr->stats[i].records;
+        rr->rejected += rr->stats[i].rejected;
+        rr->bad_dates += rr->stats[i].bad_dates;
+    }
+    rr->t_extract = now_seconds() - t0;
+    return rc;
+}
+
+/* ---- resolving --------------------------------------------------------------------- */
+
+enum cm_status resolve_run_resolve(struct resolve_run *rr, char *err)
+{
+    const struct profile_store *s = &rr->store;
+    double t0 = now_seconds();
+    rr->cluster_of = malloc((s->n ? s->n : 1) * sizeof *rr->cluster_of);
+    if (!rr->cluster_of)
+        return cm_fail(err, CM_ERR_NOMEM, "out of memory for %zu clusters", s->n);
+    enum cm_status rc = rr->ops->xAdd(rr->resolver, s, 0, (uint32_t)s->n, err);
+    if (!rc)
+        rc = rr->ops->xResolve(rr->resolver, s, rr->cluster_of, NULL, err);
+    rr->t_resolve = now_seconds() - t0;
+    if (rc)
+        return rc;
+    rr->clusters = 0;
+    for (size_t i = 0; i < s->n; i++)
+        rr->clusters += rr->cluster_of[i] == i;
+    rr->report = rr->ops->xReport ? rr->ops->xReport(rr->resolver) : NULL;
+    return CM_OK;
+}
+
+enum cm_status resolve_run_write_clusters(const struct resolve_run *rr, const char *path,
+                                          char *err)
+{
+    char tmp[4096];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+        return cm_fail(err, CM_ERR_USAGE, "--clusters-out: path too long");
+    FILE *out = fopen(tmp, "w");
+    if (!out)
+        return cm_fail(err, CM_ERR_IO, "%s: cannot write (%s): %s", path, tmp,
+                       strerror(errno));
+    struct buf line = BUF_INIT(0);
+    enum cm_status rc = fputs("source,source_key,cluster_id\n", out) < 0 ? CM_ERR_IO : CM_OK;
+    for (size_t i = 0; !rc && i < rr->store.n; i++) {
+        buf_reset(&line);
+        rc = buf_add_csv_field(&line, profile_store_source(&rr->store, (uint32_t)i));
+        if (!rc) rc = buf_addch(&line, ',');
+        if (!rc) rc = buf_add_csv_field(&line, profile_store_key(&rr->store, (uint32_t)i));
+        if (!rc) rc = buf_printf(&line, ",%u\n", rr->cluster_of[i]);
+        if (!rc && fwrite(line.data, 1, line.len, out) != line.len)
+            rc = CM_ERR_IO;
+    }
+    buf_free(&line);
+    int failed = rc != CM_OK, saved = errno;
+    if (fclose(out) != 0 && !failed) {
+        failed = 1;
+        saved = errno;
+    }
+    if (!failed && rename(tmp, path) != 0) {
+        failed = 1;
+        saved = errno;
+    }
+    if (!failed)
+        return CM_OK;
+    remove(tmp);
+    if (rc == CM_ERR_NOMEM)
+        return cm_fail(err, rc, "%s: out of memory", path);
+    return cm_fail(err, CM_ERR_IO, "%s: %s", path, strerror(saved));
+}
+
+void resolve_run_free(struct resolve_run *rr)
+{
+    if (rr->resolver)
+        rr->ops->xFree(rr->resolver);
+    profile_store_free(&rr->store);
+    json_decref(rr->report);
+    free(rr->cluster_of);
+    free(rr->stats);
+    free(rr->names);
+    free(rr->countries);
+    free(rr->layout_country);
+    memset(rr, 0, sizeof *rr);
+}

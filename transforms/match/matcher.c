@@ -34,6 +34,7 @@ struct matcher {
     int use_tf;
     double tf_max_bonus;
     size_t random_pairs;
+    int random_pairs_set;        /* given in the config: used as it is */
     uint64_t seed;
     int em_iterations;
     int threads;
@@ -207,6 +208,7 @@ static enum cm_status configure(struct matcher *x, const struct resolve_config *
     }
     if (!rc) rc = get_int(m, "random_pairs", 1000, 100000000, 100000, &v, err);
     x->random_pairs = (size_t)v;
+    x->random_pairs_set = m && json_object_get(m, "random_pairs");
     if (!rc) rc = get_int(m, "seed", 0, INT64_MAX, 20261208, &v, err);
     x->seed = (uint64_t)v;
     if (!rc) rc = get_int(m, "em_iterations", 1, 10000, 100, &v, err);
@@ -692,6 +694,10 @@ static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_
     x->t_compare = t2 - t1;
 
     if (!x->model_loaded) {
+        /* small inputs need fewer random pairs: 20 per record, at least 20,000 */
+        size_t want = s->n * 20 > 20000 ? s->n * 20 : 20000;
+        if (!x->random_pairs_set && want < x->random_pairs)
+            x->random_pairs = want;
         rc = model_estimate_u(&x->model, s, &x->cmp, x->random_pairs, x->seed, x->threads, err);
         if (!rc) rc = train_m(x, &samples, err);
         if (!rc) rc = model_train_em(&x->model, p.codes, npairs, x->em_iterations, 1, err);

@@ -10,12 +10,8 @@ extern const struct resolver_ops exact_resolver;
 extern const struct resolver_ops fellegi_sunter_resolver;
 
 static const struct resolver_ops *const resolvers[] = {
-    /* The first is the default. Still the exact resolver: on small inputs (a few dozen
-     * records) the matcher's trained weights are unreliable (random pairs there are
-     * often true matches, so u and the term frequencies are too high): until a
-     * built-in model covers that case, "method": "fellegi_sunter" is asked for. */
-    &exact_resolver,
-    &fellegi_sunter_resolver,
+    &fellegi_sunter_resolver,    /* the first is the default */
+    &exact_resolver,             /* the baseline: shared e-mail or source key */
 };
 #define NRESOLVERS (sizeof resolvers / sizeof *resolvers)
 

@@ -10,6 +10,7 @@ H='"Contact ID","Company","First Name","Last Name","E-mail"'
   done; } >"$tmpdir/act.csv"
 cat >"$tmpdir/pipeline.json" <<JSON
 { "target": { "schema": "crm", "lock_wait_seconds": 60 },
+  "match": { "method": "exact", "_comment": "locking is tested here: shared e-mails make the customers" },
   "sources": [ { "name": "act", "connector": "csv", "layout": "act", "path": "act.csv" } ] }
 JSON
 sed 's/"lock_wait_seconds": 60/"lock_wait_seconds": 1/' "$tmpdir/pipeline.json" >"$tmpdir/nowait.json"

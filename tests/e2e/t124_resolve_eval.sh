@@ -51,7 +51,7 @@ if [ -f "$FEBRL/dataset1.csv" ]; then
     check_eq "--json: one object with the documented keys" \
         "$(py 'import json,sys; o=json.load(open(sys.argv[1])); print(set(o) >= set(["records","clusters","persons","true_pairs","predicted_pairs","correct_pairs","precision","recall","f1","split_persons","mixed_clusters","worst","unmatched_truth","unmatched_clusters"]), o["records"], o["clusters"], o["true_pairs"], o["predicted_pairs"], o["f1"], o["worst"])' "$tmpdir/eval.json")" \
         "True 1000 1000 500 0 0.0 []"
-    "$CRMERGE" eval --truth "$tmpdir/truth1.csv" --layout febrl "$FEBRL/dataset1.csv" --json \
+    "$CRMERGE" eval --truth "$tmpdir/truth1.csv" --layout febrl "$FEBRL/dataset1.csv" --method exact --json \
         >"$tmpdir/inproc.json" 2>"$tmpdir/inproc.err"
     check_eq "eval --layout resolves in process: exit 0, the same measures as from the file" \
         "$? $(cat "$tmpdir/inproc.json")" "0 $(cat "$tmpdir/eval.json")"
@@ -61,15 +61,22 @@ else
 fi
 
 # ---- the linkage form: two files, each its own source ----------------------------------
-check "resolve two files (default method: the exact resolver)" \
+check "resolve two files (default method: the matcher)" \
     "$CRMERGE" resolve --layout febrl "$FX/febrl_a.csv" "$FX/febrl_b.csv" --clusters-out "$tmpdir/ab.csv"
-check_eq "7 rows, the sources named after the files, in read order" \
+# emily/emilly carter, nguyen with "thi" missing on one side and a bad birth date, jack
+# o'brien/obrien: each person one cluster, linked across the two files
+check_eq "7 rows, the sources named after the files, in read order, linked across them" \
     "$(tail -n +2 "$tmpdir/ab.csv" | cut -d, -f1,3 | tr '\n' ' ')" \
-    "febrl_a,0 febrl_a,1 febrl_a,2 febrl_a,3 febrl_b,4 febrl_b,5 febrl_b,6 "
+    "febrl_a,0 febrl_a,1 febrl_a,0 febrl_a,3 febrl_b,3 febrl_b,1 febrl_b,1 "
 bench/febrl_truth.sh "$FX/febrl_a.csv" "$FX/febrl_b.csv" >"$tmpdir/tab.csv"
-check_grep "eval: 5 true pairs across the two files, none found" \
-    '^pairs 5 true, 0 predicted, 0 correct$' \
+check_grep "eval: 5 true pairs across the two files, all found" \
+    '^pairs 5 true, 5 predicted, 5 correct$' \
     "$CRMERGE" eval --truth "$tmpdir/tab.csv" --clusters "$tmpdir/ab.csv"
+check "the exact resolver on the same files" \
+    "$CRMERGE" resolve --layout febrl "$FX/febrl_a.csv" "$FX/febrl_b.csv" --method exact \
+    --clusters-out "$tmpdir/ab_exact.csv"
+check_grep "... finds none of them (no e-mails)" '^pairs 5 true, 0 predicted, 0 correct$' \
+    "$CRMERGE" eval --truth "$tmpdir/tab.csv" --clusters "$tmpdir/ab_exact.csv"
 check_grep "-c CONFIG: a source's default_country is read (and a bad one refused)" \
     'resolved: 4 records' sh -c "printf '%s' '{ \"sources\": [ { \"name\": \"a\", \"connector\": \"csv\", \"layout\": \"febrl\", \"path\": \"$ROOT/$FX/febrl_a.csv\", \"default_country\": \"Australia\" } ] }' >'$tmpdir/a.json' && '$CRMERGE' resolve -c '$tmpdir/a.json' --clusters-out '$tmpdir/a.csv' 2>&1"
 sed 's/"Australia"/"Neverland"/' "$tmpdir/a.json" >"$tmpdir/bad.json"
@@ -100,8 +107,8 @@ printf '%s\n' 'rec_id, given_name, surname, street_number, address_1, address_2,
     '" rec-1-dup-0", ann, cole, 1, main street, , bondi, 2026, nsw, 19700101, 1' >"$tmpdir/q.csv"
 check "resolve a key with a comma and one with a leading space" \
     "$CRMERGE" resolve --layout febrl "$tmpdir/q.csv" --clusters-out "$tmpdir/q_c.csv"
-check_eq "... quoted in the clusters file" "$(tail -n +2 "$tmpdir/q_c.csv" | tr '\n' '|')" \
-    'q,"rec-1-org, a",0|q," rec-1-dup-0",1|'
+check_eq "... quoted in the clusters file (one person: one cluster)" \
+    "$(tail -n +2 "$tmpdir/q_c.csv" | tr '\n' '|')" 'q,"rec-1-org, a",0|q," rec-1-dup-0",0|'
 printf '%s\n' 'source,source_key,person_id' 'q,"rec-1-org, a",1' 'q," rec-1-dup-0",1' >"$tmpdir/q_t.csv"
 check_grep "... and read back by eval: both measured" '^records 2$' \
     "$CRMERGE" eval --truth "$tmpdir/q_t.csv" --clusters "$tmpdir/q_c.csv"
@@ -112,7 +119,7 @@ check_exit "resolve without --clusters-out is a usage error" 2 \
 check_last "... naming the option" 'missing --clusters-out FILE'
 check_exit "an unknown --method is a usage error" 2 \
     "$CRMERGE" resolve --layout febrl "$FX/febrl_a.csv" --clusters-out "$tmpdir/x.csv" --method bogus
-check_last "... naming it and the known ones" '--method: unknown method "bogus" \(known: exact'
+check_last "... naming it and the known ones" '--method: unknown method "bogus" \(known: fellegi_sunter, exact'
 check_exit "a missing truth file is exit 3" 3 \
     "$CRMERGE" eval --truth "$tmpdir/nope.csv" --clusters "$tmpdir/ab.csv"
 check_last "... naming the file" "--truth: $tmpdir/nope.csv: No such file or directory"

@@ -312,6 +312,16 @@ static uint8_t cmp_email(const struct profile_store *s, const struct match_profi
     return role_shared ? EMAIL_ROLE : LV_MISSING;
 }
 
+static int digits(uint64_t v)
+{
+    int n = 0;
+    while (v) {
+        n++;
+        v /= 10;
+    }
+    return n;
+}
+
 static uint8_t cmp_phone(const struct match_profile *a, const struct match_profile *b,
                          uint64_t *tf)
 {
@@ -327,7 +337,8 @@ static uint8_t cmp_phone(const struct match_profile *a, const struct match_profi
                 *tf = a->phone[i];
                 return LV_EXACT;
             }
-            if (a->phone[i] % 10000000u == b->phone[j] % 10000000u)
+            if (a->phone[i] % 10000000u == b->phone[j] % 10000000u &&
+                digits(a->phone[i]) == digits(b->phone[j]))
                 last7 = 1;
         }
     }

@@ -400,9 +400,22 @@ struct weighed {
     double total;                /* bits, prior included; -INFINITY: vetoed */
     double w[CMP_COUNT];
     uint8_t level[CMP_COUNT];
+    double where_damping;        /* bits taken off for agreeing address fields */
     const char *rule;            /* the rule that vetoed or capped it */
     int capped;                  /* 1: may be reviewed, never merged (same-source rule) */
 };
+
+/* Term frequencies of a field held by fewer records say more about the duplicates than
+ * about the population: not used. */
+#define TF_MIN_RECORDS 1000
+
+#define WHERE_DAMPING 0.5
+
+static int where_cmp(int c)
+{
+    return c == CMP_HOUSE || c == CMP_STREET || c == CMP_EXTRA || c == CMP_CITY ||
+           c == CMP_POSTAL || c == CMP_REGION || c == CMP_COMPANY;
+}
 
 static int name_cmp(int c)
 {
@@ -417,17 +430,33 @@ static void weigh(const struct matcher *x, uint32_t a, uint32_t b, struct weighe
     out->rule = NULL;
     out->capped = 0;
     out->total = model_prior_weight(&x->model);
-    double other = 0;
+    double other = 0, where_sum = 0, where_max = 0;
     for (int c = 0; c < CMP_COUNT; c++) {
         int l = out->level[c];
-        double w = (x->use_tf && l && l == cmp_defs[c].tf_level && tfv[c])
+        double w = (x->use_tf && l && l == cmp_defs[c].tf_level && tfv[c] &&
+                    x->tf.field[c].records >= TF_MIN_RECORDS)
                  ? tf_weight(&x->tf, &x->model, c, tfv[c])
                  : model_level_weight(&x->model, c, l);
+        /* a street is an address only with its house number: with the numbers
+         * different it says "neighbours", no more */
+        if ((c == CMP_STREET || c == CMP_EXTRA) && w > 0 && out->level[CMP_HOUSE] == 3)
+            w *= 0.25;
         out->w[c] = w;
-        out->total += w;
+        if (where_cmp(c) && w > 0) {
+            where_sum += w;          /* agreement on where: damped below */
+            if (w > where_max)
+                where_max = w;
+        } else {
+            out->total += w;
+        }
         if (!name_cmp(c) && w > 0)
             other += w;
     }
+    /* The fields of one address (and the employer at it) agree together: counted as
+     * independent they would say the same thing four or five times over. The strongest
+     * counts whole, the others half. */
+    out->where_damping = (where_sum - where_max) * WHERE_DAMPING;
+    out->total += where_sum - out->where_damping;
     if (x->ncannot && is_cannot(x, a, b)) {
         out->rule = "cannot-link override";
         out->total = -INFINITY;
@@ -815,10 +844,16 @@ static enum cm_status fs_explain(void *r, const struct profile_store *s, uint32_
         if (!(x->cmp.enabled & 1u << c))
             continue;
         running += w.w[c];
-        int tf = x->use_tf && w.level[c] && w.level[c] == cmp_defs[c].tf_level;
+        int tf = x->use_tf && w.level[c] && w.level[c] == cmp_defs[c].tf_level &&
+                 x->tf.field[c].records >= TF_MIN_RECORDS;
         rc = buf_printf(out, "%-16s %-34s %+9.2f  %s= %+.2f\n", cmp_defs[c].name,
                         cmp_defs[c].level[w.level[c]], w.w[c], tf ? "(term frequency) " : "",
                         running);
+    }
+    if (!rc && w.where_damping > 0) {
+        running -= w.where_damping;
+        rc = buf_printf(out, "%-16s %-34s %+9.2f  = %+.2f\n", "address, counted once",
+                        "(agreeing address fields overlap)", -w.where_damping, running);
     }
     double prob = probability(w.total);
     enum pair_decision d = decide(x, &w);

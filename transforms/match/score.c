@@ -30,6 +30,26 @@ static void shares(const double *count, int nlevels, double *out)
         out[l] = (count[l] + 0.5) / total;
 }
 
+/* The u of typical contact data, level by level (the last level, "different", takes
+ * the rest): what random pairs of a few hundred thousand CRM and register records
+ * show. Used only to steady u on small inputs (model_estimate_u). */
+static const double U_PRIOR[CMP_COUNT][CMP_MAX_LEVELS] = {
+    [CMP_GIVEN]   = { 0, .004, .0015, .0015, .002, .0015, .003, .002, .0001 },
+    [CMP_FAMILY]  = { 0, .004, .0015, .0025, .0001, .003, .002 },
+    [CMP_BIRTH]   = { 0, .0006, .00005, .004, .0001 },
+    [CMP_HOUSE]   = { 0, .02, .02 },
+    [CMP_STREET]  = { 0, .003, .001, .009 },
+    [CMP_EXTRA]   = { 0, .001, .001 },
+    [CMP_CITY]    = { 0, .02, .0005, .003 },
+    [CMP_POSTAL]  = { 0, .002, .005 },
+    [CMP_REGION]  = { 0, .1 },
+    [CMP_EMAIL]   = { 0, .00005, .0001, .00005, .00005 },
+    [CMP_PHONE]   = { 0, .0001, .00005 },
+    [CMP_COMPANY] = { 0, .001, .0005 },
+    [CMP_SUFFIX]  = { 0, .4 },
+};
+#define U_PRIOR_PAIRS 2000.0
+
 #define U_CHUNKS 64              /* fixed, so the sample does not depend on threads */
 
 struct u_job {
@@ -80,6 +100,11 @@ enum cm_status model_estimate_u(struct fs_model *model, const struct profile_sto
     double total[CMP_COUNT][CMP_MAX_LEVELS];
     memset(total, 0, sizeof total);
     size_t all = 0;
+    /* A sample cannot know more than the distinct pairs there are: a file of six records
+     * has fifteen, and if three of the six are one person the sample says a third of
+     * all strangers share a name. Below some thousands of distinct pairs the typical
+     * u of contact data (U_PRIOR) weighs in, as U_PRIOR_PAIRS pairs already seen. */
+    double distinct = (double)s->n * ((double)s->n - 1) / 2;
     for (size_t k = 0; k < U_CHUNKS; k++) {
         all += done[k];
         for (int c = 0; c < CMP_COUNT; c++) {
@@ -87,8 +112,21 @@ enum cm_status model_estimate_u(struct fs_model *model, const struct profile_sto
                 total[c][l] += (double)count[k][c][l];
         }
     }
-    for (int c = 0; c < CMP_COUNT; c++)
+    for (int c = 0; c < CMP_COUNT; c++) {
         shares(total[c], cmp_defs[c].nlevels, model->u[c]);
+        double seen = 0;
+        for (int l = 1; l < cmp_defs[c].nlevels; l++)
+            seen += total[c][l];
+        double weight = seen < distinct ? seen : distinct;
+        double rest = 1;
+        for (int l = 1; l < cmp_defs[c].nlevels - 1; l++)
+            rest -= U_PRIOR[c][l];
+        for (int l = 1; l < cmp_defs[c].nlevels; l++) {
+            double prior = l < cmp_defs[c].nlevels - 1 ? U_PRIOR[c][l] : rest;
+            model->u[c][l] = (model->u[c][l] * weight + prior * U_PRIOR_PAIRS) /
+                             (weight + U_PRIOR_PAIRS);
+        }
+    }
     model->u_samples = all;
     model->trained_records = s->n;
     free(count);

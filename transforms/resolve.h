@@ -112,7 +112,8 @@ struct resolve_sink {
 struct resolve_config {
     const json_t *match;         /* the config's "match" object, or NULL (defaults) */
     const char *where;           /* its JSON path for messages ("match") */
-    const char *model_path;      /* trained parameters to load, or NULL: train now */
+    const char *model_path;      /* trained parameters to load, or NULL: "match"."model"
+                                    (as written), or train now */
     int threads;                 /* 0: one per core */
 };
 
@@ -138,6 +139,9 @@ struct resolver_ops {
      * appended to out. */
     enum cm_status (*xExplain)(void *r, const struct profile_store *s, uint32_t a, uint32_t b,
                                const uint32_t *cluster_of, struct buf *out, char *err);
+    /* After xResolve: the trained parameters as a model file `"match": {"model": FILE}`
+     * loads (a new reference), or NULL for a resolver without any. */
+    json_t *(*xModel)(void *r);
 };
 
 /* The resolver called name, or NULL. */

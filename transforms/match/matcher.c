@@ -880,11 +880,16 @@ static enum cm_status fs_explain(void *r, const struct profile_store *s, uint32_
     return CM_OK;
 }
 
-/* The trained model, for `crmerge train`. */
+static json_t *fs_model(void *r)
+{
+    return model_to_json(&((struct matcher *)r)->model);
+}
+
+/* For development tools: the same as the xModel slot. */
 json_t *fellegi_sunter_model_json(void *r);
 json_t *fellegi_sunter_model_json(void *r)
 {
-    return model_to_json(&((struct matcher *)r)->model);
+    return fs_model(r);
 }
 
 static void fs_free(void *r)
@@ -909,4 +914,5 @@ const struct resolver_ops fellegi_sunter_resolver = {
     fs_report,
     fs_free,
     fs_explain,
+    fs_model,
 };

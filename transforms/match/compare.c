@@ -5,13 +5,13 @@
 #include "transforms/match/strsim.h"
 
 const struct cmp_def cmp_defs[CMP_COUNT] = {
-    [CMP_GIVEN] = { "given_name", 10,
+    [CMP_GIVEN] = { "given_name", 11,
         { "missing", "exact", "nickname", "jaro_winkler>=0.92", "jaro_winkler>=0.85",
-          "phonetic", "initial", "swapped_with_family", "one_part_of_other", "different" },
-        GIVEN_EXACT },
-    [CMP_FAMILY] = { "family_name", 8,
+          "phonetic", "initial", "swapped_with_family", "half_swapped", "one_part_of_other",
+          "different" }, GIVEN_EXACT },
+    [CMP_FAMILY] = { "family_name", 9,
         { "missing", "exact", "jaro_winkler>=0.92", "jaro_winkler>=0.84", "one_part_of_other",
-          "phonetic", "swapped_with_given", "different" }, FAMILY_EXACT },
+          "phonetic", "swapped_with_given", "half_swapped", "different" }, FAMILY_EXACT },
     [CMP_BIRTH] = { "birth_date", 6,
         { "missing", "exact", "day_month_swapped", "one_part_differs", "one_digit_slip",
           "different" }, -1 },
@@ -97,13 +97,15 @@ static int crossed(const struct profile_store *s, uint32_t x, uint32_t x_plain, 
     return x == y || best_jw(s, x, x_plain, y, y_plain) >= 0.92;
 }
 
-/* Given and family written the other way round, whole or half (one name in the other's
- * field, the other name lost or replaced). */
+/* Given and family written the other way round: 2 both crossed, 1 one name in the
+ * other's field and the other name lost or different ("Simon Lee" / "Paul Simon" is
+ * half; so are two colleagues whose names happen to cross: EM weighs it), 0 neither. */
 static int swapped_names(const struct profile_store *s, const struct match_profile *a,
                          const struct match_profile *b)
 {
-    return crossed(s, a->given, a->given_plain, b->family, b->family_plain) ||
-           crossed(s, a->family, a->family_plain, b->given, b->given_plain);
+    int x = crossed(s, a->given, a->given_plain, b->family, b->family_plain);
+    int y = crossed(s, a->family, a->family_plain, b->given, b->given_plain);
+    return x + y;
 }
 
 static int one_part_of_other(struct text x, struct text y);
@@ -117,8 +119,9 @@ static uint8_t cmp_given(const struct profile_store *s, const struct match_profi
         *tf = a->given == b->given ? a->given : (a->given_plain ? a->given_plain : a->given);
         return GIVEN_EXACT;
     }
-    if (swapped_names(s, a, b))
-        return GIVEN_SWAPPED;
+    int swap = swapped_names(s, a, b);
+    if (swap)
+        return swap == 2 ? GIVEN_SWAPPED : GIVEN_HALF_SWAPPED;
     for (int i = 0; i < PROFILE_CANON; i++) {
         for (int j = 0; j < PROFILE_CANON; j++) {
             if (a->given_canon[i] && a->given_canon[i] == b->given_canon[j])
@@ -170,8 +173,9 @@ static uint8_t cmp_family(const struct profile_store *s, const struct match_prof
         *tf = a->family == b->family ? a->family : (a->family_plain ? a->family_plain : a->family);
         return FAMILY_EXACT;
     }
-    if (swapped_names(s, a, b))
-        return FAMILY_SWAPPED;
+    int swap = swapped_names(s, a, b);
+    if (swap)
+        return swap == 2 ? FAMILY_SWAPPED : FAMILY_HALF_SWAPPED;
     double jw = best_jw(s, a->family, a->family_plain, b->family, b->family_plain);
     if (jw >= 0.92)
         return FAMILY_JW_HIGH;

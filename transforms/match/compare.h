@@ -20,7 +20,7 @@ enum cmp_field {
     CMP_COUNT
 };
 
-#define CMP_MAX_LEVELS 10
+#define CMP_MAX_LEVELS 12
 
 struct cmp_def {
     const char *name;            /* "given_name": in config, model files and evidence */
@@ -35,9 +35,9 @@ extern const struct cmp_def cmp_defs[CMP_COUNT];
 /* Level numbers of the comparisons whose levels others refer to by meaning. */
 enum { LV_MISSING = 0, LV_EXACT = 1 };
 enum { GIVEN_EXACT = 1, GIVEN_CANON, GIVEN_JW_HIGH, GIVEN_JW_MID, GIVEN_PHONETIC,
-       GIVEN_INITIAL, GIVEN_SWAPPED, GIVEN_PART, GIVEN_DIFFERENT };
+       GIVEN_INITIAL, GIVEN_SWAPPED, GIVEN_HALF_SWAPPED, GIVEN_PART, GIVEN_DIFFERENT };
 enum { FAMILY_EXACT = 1, FAMILY_JW_HIGH, FAMILY_JW_MID, FAMILY_PART, FAMILY_PHONETIC,
-       FAMILY_SWAPPED, FAMILY_DIFFERENT };
+       FAMILY_SWAPPED, FAMILY_HALF_SWAPPED, FAMILY_DIFFERENT };
 enum { BIRTH_EXACT = 1, BIRTH_SWAP_DM, BIRTH_ONE_PART, BIRTH_SLIP, BIRTH_DIFFERENT };
 enum { EMAIL_EXACT = 1, EMAIL_ROLE, EMAIL_LOCAL, EMAIL_JW, EMAIL_DIFFERENT };
 enum { SUFFIX_SAME = 1, SUFFIX_DIFFERENT };

@@ -437,6 +437,11 @@ static void weigh(const struct matcher *x, uint32_t a, uint32_t b, struct weighe
                     x->tf.field[c].records >= TF_MIN_RECORDS)
                  ? tf_weight(&x->tf, &x->model, c, tfv[c])
                  : model_level_weight(&x->model, c, l);
+        /* names in the wrong fields are never better evidence than names in the right
+         * ones (rare levels get large learned weights) */
+        if ((c == CMP_GIVEN && (l == GIVEN_SWAPPED || l == GIVEN_HALF_SWAPPED)) ||
+            (c == CMP_FAMILY && (l == FAMILY_SWAPPED || l == FAMILY_HALF_SWAPPED)))
+            w = fmin(w, model_level_weight(&x->model, c, LV_EXACT));
         /* a street is an address only with its house number: with the numbers
          * different it says "neighbours", no more */
         if ((c == CMP_STREET || c == CMP_EXTRA) && w > 0 && out->level[CMP_HOUSE] == 3)
@@ -484,6 +489,11 @@ static void weigh(const struct matcher *x, uint32_t a, uint32_t b, struct weighe
          * different. A married name keeps its own e-mail: that, or a birth date, lets
          * the pair merge. */
         out->rule = "different family names: a shared address, phone or company alone does not merge";
+        out->capped = 1;
+    } else if (x->rule_household && x->contact_data && other <= 0) {
+        /* contact data where two records have nothing but names in common: namesakes
+         * look the same */
+        out->rule = "only the names agree: a name alone does not merge";
         out->capped = 1;
     } else if (x->rule_same_source && s->source[a] == s->source[b] && !s->key_derived[a] &&
                !s->key_derived[b] && out->level[CMP_EMAIL] >= EMAIL_LOCAL && other <= 0) {

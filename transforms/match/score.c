@@ -34,8 +34,8 @@ static void shares(const double *count, int nlevels, double *out)
  * the rest): what random pairs of a few hundred thousand CRM and register records
  * show. Used only to steady u on small inputs (model_estimate_u). */
 static const double U_PRIOR[CMP_COUNT][CMP_MAX_LEVELS] = {
-    [CMP_GIVEN]   = { 0, .004, .0015, .0015, .002, .0015, .003, .002, .0001 },
-    [CMP_FAMILY]  = { 0, .004, .0015, .0025, .0001, .003, .002 },
+    [CMP_GIVEN]   = { 0, .004, .0015, .0015, .002, .0015, .003, .0001, .002, .0001 },
+    [CMP_FAMILY]  = { 0, .004, .0015, .0025, .0001, .003, .0001, .002 },
     [CMP_BIRTH]   = { 0, .0006, .00005, .004, .0001 },
     [CMP_HOUSE]   = { 0, .02, .02 },
     [CMP_STREET]  = { 0, .003, .001, .009 },

@@ -32,7 +32,7 @@ const struct cmp_def cmp_defs[CMP_COUNT] = {
     [CMP_PHONE] = { "phone", 4, { "missing", "exact", "last_7_digits", "different" }, LV_EXACT },
     [CMP_COMPANY] = { "company", 4, { "missing", "exact", "jaro_winkler>=0.90", "different" },
                       LV_EXACT },
-    [CMP_SUFFIX] = { "suffix", 3, { "missing", "same", "different" }, -1 },
+    [CMP_SUFFIX] = { "suffix", 4, { "missing", "same", "on_one_side_only", "different" }, -1 },
 };
 
 int cmp_find(const char *name)
@@ -105,6 +105,8 @@ static int swapped_names(const struct profile_store *s, const struct match_profi
 {
     int x = crossed(s, a->given, a->given_plain, b->family, b->family_plain);
     int y = crossed(s, a->family, a->family_plain, b->given, b->given_plain);
+    if (x + y == 1)              /* half: only an exact crossing ("mitchell"/"michelle" is none) */
+        return (a->given && a->given == b->family) || (a->family && a->family == b->given);
     return x + y;
 }
 
@@ -375,8 +377,9 @@ void compare_pair(const struct profile_store *s, const struct compare_options *o
     if (on & 1u << CMP_PHONE)   level[CMP_PHONE] = cmp_phone(a, b, &tf[CMP_PHONE]);
     if (on & 1u << CMP_COMPANY)
         level[CMP_COMPANY] = cmp_text(s, a->company, b->company, jw90, 1, &tf[CMP_COMPANY]);
-    if ((on & 1u << CMP_SUFFIX) && a->suffix && b->suffix)
-        level[CMP_SUFFIX] = a->suffix == b->suffix ? SUFFIX_SAME : SUFFIX_DIFFERENT;
+    if ((on & 1u << CMP_SUFFIX) && (a->suffix || b->suffix) && a->given && b->given)
+        level[CMP_SUFFIX] = !a->suffix || !b->suffix ? SUFFIX_ONE_SIDE
+                          : a->suffix == b->suffix ? SUFFIX_SAME : SUFFIX_DIFFERENT;
     if (tf_value)
         memcpy(tf_value, tf, sizeof tf);
 }

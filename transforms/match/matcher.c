@@ -558,7 +558,9 @@ static double cluster_weight(void *ctx, uint32_t a, uint32_t b)
     const struct matcher *x = ctx;
     struct weighed w;
     weigh(x, a, b, &w);
-    return w.capped ? fmin(w.total, -1) : w.total;
+    /* a pair a rule keeps from merging (different given names at one address, ...)
+     * does not end in one cluster through others either */
+    return w.capped ? -INFINITY : w.total;
 }
 
 /* ---- evidence ------------------------------------------------------------------- */

@@ -46,7 +46,7 @@ static const double U_PRIOR[CMP_COUNT][CMP_MAX_LEVELS] = {
     [CMP_EMAIL]   = { 0, .00005, .0001, .00005, .00005 },
     [CMP_PHONE]   = { 0, .0001, .00005 },
     [CMP_COMPANY] = { 0, .001, .0005 },
-    [CMP_SUFFIX]  = { 0, .4 },
+    [CMP_SUFFIX]  = { 0, .4, .3 },
 };
 #define U_PRIOR_PAIRS 2000.0
 

@@ -120,6 +120,9 @@ enum cm_status resolve_run_resolve(struct resolve_run *rr, char *err)
 {
     const struct profile_store *s = &rr->store;
     double t0 = now_seconds();
+    enum cm_status frc = profile_store_finish(&rr->store, 0, err);
+    if (frc)
+        return frc;
     rr->cluster_of = malloc((s->n ? s->n : 1) * sizeof *rr->cluster_of);
     if (!rr->cluster_of)
         return cm_fail(err, CM_ERR_NOMEM, "out of memory for %zu clusters", s->n);

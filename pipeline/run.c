@@ -516,6 +516,7 @@ enum cm_status pipeline_run(const struct config *cfg, const struct run_options *
     cluster_of = malloc((r.store.n ? r.store.n : 1) * sizeof *cluster_of);
     if (!cluster_of)
         rc = cm_fail(err, CM_ERR_NOMEM, "out of memory for %zu clusters", r.store.n);
+    if (!rc) rc = profile_store_finish(&r.store, 0, err);
     if (!rc) rc = ops->xAdd(resolver, &r.store, 0, (uint32_t)r.store.n, err);
     struct resolve_sink pair_sink = { &r, on_pair };
     if (!rc) rc = ops->xResolve(resolver, &r.store, cluster_of, &pair_sink, err);

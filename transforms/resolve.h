@@ -6,7 +6,8 @@
  * The profile store holds one match profile per record, by record number (0, 1, 2 ...
  * in the order records were added: the run's rec_no), with the record's source and
  * source key. It is append-only; it owns the normaliser whose string pool the
- * profiles' ids point into.
+ * profiles' ids point into. Phone numbers are parsed when the store is finished
+ * (profile_store_finish), on all cores, each distinct number once.
  *
  * A resolver is a versioned const table of methods, like a connector (connector.h):
  * one file per resolver, listed in resolve.c's registry, found by name. Slots are only
@@ -25,7 +26,9 @@
  * review_queue.
  *
  * Threading rule: the store and the normaliser are written only while records are
- * added (one thread: extraction). From xResolve on they are read-only, and a resolver
+ * added (one thread: extraction) and by profile_store_finish (its phone-parsing threads
+ * write disjoint result slots; the profiles are filled after they end). From xResolve
+ * on they are read-only, and a resolver
  * may read them from any number of threads; everything a thread writes (pair buffers,
  * scratch) is its own, and results are merged in record order. */
 #ifndef CM_RESOLVE_H
@@ -51,9 +54,16 @@ struct profile_store {
     char *keys;                  /* NUL-terminated source keys, back to back */
     size_t keys_len, keys_cap;
     const char **sources;        /* source names (borrowed from the config) */
+    struct pending_phone *pending;   /* phones waiting for profile_store_finish */
+    size_t npending, pending_cap;
+    char *pending_text;          /* their raw texts, NUL-terminated, back to back */
+    size_t pending_len, pending_text_cap;
+    int pending_failed;          /* out of memory while deferring: finish says so */
     char (*source_country)[3];   /* per source: its default_country ("" = none) */
     size_t nsources;
 };
+
+struct pending_phone { uint32_t rec; uint32_t text; char country[2]; };
 
 /* A store for the sources named (borrowed: they must outlive it); default_country per
  * source may be NULL (none) or a list of nsources ISO alpha-2 codes or NULLs. */
@@ -66,6 +76,11 @@ void profile_store_free(struct profile_store *s);
  * store's sources. */
 enum cm_status profile_store_add(struct profile_store *s, size_t source,
                                  const struct contact *c, uint32_t *rec_no, char *err);
+
+/* After the last profile_store_add, before any resolver reads the store: parse the
+ * records' phone numbers, each distinct (number, country) once, on `threads` threads
+ * (0: one per core), into the profiles. Resolvers refuse an unfinished store. */
+enum cm_status profile_store_finish(struct profile_store *s, int threads, char *err);
 
 static inline const char *profile_store_key(const struct profile_store *s, uint32_t rec)
 {

@@ -43,6 +43,7 @@ static void store_of(struct profile_store *s, struct contact *c, size_t n)
         uint32_t rec;
         CHECK_INT(profile_store_add(s, 0, &c[i], &rec, err), CM_OK);
     }
+    CHECK_INT(profile_store_finish(s, 2, err), CM_OK);
 }
 
 TEST(jaro_winkler_published_values)
@@ -355,6 +356,7 @@ TEST(febrl_dataset1_accuracy_and_threads)
         unsigned mo = d / 100 % 100, dd = d % 100;
         s.profile[rec].birth_date = mo >= 1 && mo <= 12 && dd >= 1 && dd <= 31 ? d : 0;
     }
+    CHECK_INT(profile_store_finish(&s, 0, err), CM_OK);
     const struct resolver_ops *ops = resolver_find("fellegi_sunter");
     uint32_t *cl[2];
     for (int t = 0; t < 2; t++) {

@@ -44,6 +44,7 @@ static void resolve_exact(struct contact *c, size_t n, uint32_t *cluster_of, jso
         CHECK_INT(profile_store_add(&s, source_no(c[i].source), &c[i], &rec, err), CM_OK);
         CHECK_INT(rec, i);
     }
+    CHECK_INT(profile_store_finish(&s, 2, err), CM_OK);
     const struct resolver_ops *ops = resolver_find("exact");
     CHECK(ops != NULL);
     void *r = NULL;
@@ -154,6 +155,46 @@ TEST(store_unknown_default_country_is_a_config_error)
     profile_store_free(&s);
 }
 
+/* Phones parsed when the store is finished (each distinct number once, on two
+ * threads) give the profiles normalising one by one gives, flags and counts too. */
+TEST(store_phones_as_normalise_gives_them)
+{
+    static const char *const nums[] = { "+49 30 1234567", "030/1234567", "(212) 555-0134",
+        "4.91701E+11", "+49 170 7654321", "12", "", "+1 212 555 0134 x12", "+49 30 1234567" };
+    enum { N = 40 };
+    struct contact c[N];
+    const char *countries[4] = { "DE", "US", NULL, NULL };
+    struct profile_store s;
+    char err[CM_ERRBUF] = "";
+    CHECK_INT(profile_store_init(&s, NULL, SOURCES, countries, 4, err), CM_OK);
+    struct normaliser *n = NULL;
+    CHECK_INT(normaliser_new(NULL, &n, err), CM_OK);
+    struct match_profile direct[N];
+    for (int i = 0; i < N; i++) {
+        c[i] = person(SOURCES[i % 2], "k", NULL, NULL);
+        c[i].nphones = (size_t)(1 + i % 3);
+        for (size_t k = 0; k < c[i].nphones; k++)
+            c[i].phones[k].number = nums[(size_t)i * 3 + k < 9 ? (size_t)i * 3 + k : ((size_t)i + k) % 9];
+        uint32_t rec;
+        CHECK_INT(profile_store_add(&s, (size_t)(i % 2), &c[i], &rec, err), CM_OK);
+        CHECK_INT(normalise_contact(n, &c[i], i % 2 ? "US" : "DE", &direct[i]), CM_OK);
+    }
+    CHECK_INT(profile_store_finish(&s, 2, err), CM_OK);
+    for (int i = 0; i < N; i++) {
+        CHECK(memcmp(s.profile[i].phone, direct[i].phone, sizeof direct[i].phone) == 0);
+        CHECK(memcmp(s.profile[i].phone_flags, direct[i].phone_flags,
+                     sizeof direct[i].phone_flags) == 0);
+        CHECK_INT(s.profile[i].flags, direct[i].flags);
+    }
+    const struct profile_warnings *a = normaliser_warnings(s.norm), *b = normaliser_warnings(n);
+    CHECK_INT(a->phone_excel, b->phone_excel);
+    CHECK_INT(a->phone_invalid, b->phone_invalid);
+    CHECK_INT(a->more_phones, b->more_phones);
+    CHECK(b->phone_excel > 0 && b->phone_invalid > 0);
+    normaliser_free(n);
+    profile_store_free(&s);
+}
+
 int main(void)
 {
     RUN(shared_email_and_transitive_chains);
@@ -162,5 +203,6 @@ int main(void)
     RUN(many_records_grow_the_store);
     RUN(registry_and_method_names);
     RUN(store_unknown_default_country_is_a_config_error);
+    RUN(store_phones_as_normalise_gives_them);
     return test_report();
 }

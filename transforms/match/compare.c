@@ -383,3 +383,40 @@ void compare_pair(const struct profile_store *s, const struct compare_options *o
     if (tf_value)
         memcpy(tf_value, tf, sizeof tf);
 }
+
+void compare_tf_values(const struct profile_store *s, uint32_t ra, uint32_t rb,
+                       const uint8_t level[CMP_COUNT], uint64_t tf[CMP_COUNT])
+{
+    const struct match_profile *a = &s->profile[ra], *b = &s->profile[rb];
+    memset(tf, 0, CMP_COUNT * sizeof *tf);
+    if (level[CMP_GIVEN] == GIVEN_EXACT)
+        tf[CMP_GIVEN] = a->given == b->given ? a->given : (a->given_plain ? a->given_plain : a->given);
+    if (level[CMP_FAMILY] == FAMILY_EXACT)
+        tf[CMP_FAMILY] = a->family == b->family ? a->family
+                       : (a->family_plain ? a->family_plain : a->family);
+    if (level[CMP_STREET] == LV_EXACT)
+        tf[CMP_STREET] = a->street;
+    if (level[CMP_EXTRA] == LV_EXACT)
+        tf[CMP_EXTRA] = a->address_extra;
+    if (level[CMP_CITY] == LV_EXACT)
+        tf[CMP_CITY] = a->city;
+    if (level[CMP_COMPANY] == LV_EXACT)
+        tf[CMP_COMPANY] = a->company;
+    if (level[CMP_EMAIL] == EMAIL_EXACT) {
+        for (int i = 0; i < PROFILE_EMAILS && !tf[CMP_EMAIL]; i++) {
+            for (int j = 0; j < PROFILE_EMAILS; j++) {
+                if (a->email[i] && a->email[i] == b->email[j] &&
+                    !(a->email_flags[i] & (PEMAIL_ROLE | PEMAIL_INVALID)))
+                    tf[CMP_EMAIL] = a->email[i];
+            }
+        }
+    }
+    if (level[CMP_PHONE] == LV_EXACT) {
+        for (int i = 0; i < PROFILE_PHONES && !tf[CMP_PHONE]; i++) {
+            for (int j = 0; j < PROFILE_PHONES; j++) {
+                if (a->phone[i] && a->phone[i] == b->phone[j])
+                    tf[CMP_PHONE] = a->phone[i];
+            }
+        }
+    }
+}

@@ -53,6 +53,11 @@ struct compare_options {
 void compare_pair(const struct profile_store *s, const struct compare_options *o,
                   uint32_t a, uint32_t b, uint8_t level[CMP_COUNT], uint64_t tf_value[CMP_COUNT]);
 
+/* tf_value as compare_pair gives it, for levels already known (from cmp_pack): cheap,
+ * no string similarity. */
+void compare_tf_values(const struct profile_store *s, uint32_t a, uint32_t b,
+                       const uint8_t level[CMP_COUNT], uint64_t tf_value[CMP_COUNT]);
+
 /* The field a comparison is called in config ("given_name"), or -1. */
 int cmp_find(const char *name);
 

@@ -422,11 +422,11 @@ static int name_cmp(int c)
     return c == CMP_GIVEN || c == CMP_FAMILY || c == CMP_SUFFIX;
 }
 
-static void weigh(const struct matcher *x, uint32_t a, uint32_t b, struct weighed *out)
+/* The weight of a pair whose levels (out->level) and shared values (tfv) are known. */
+static void weigh_levels(const struct matcher *x, uint32_t a, uint32_t b,
+                         const uint64_t tfv[CMP_COUNT], struct weighed *out)
 {
     const struct profile_store *s = x->s;
-    uint64_t tfv[CMP_COUNT];
-    compare_pair(s, &x->cmp, a, b, out->level, tfv);
     out->rule = NULL;
     out->capped = 0;
     out->total = model_prior_weight(&x->model);
@@ -502,6 +502,13 @@ static void weigh(const struct matcher *x, uint32_t a, uint32_t b, struct weighe
     }
 }
 
+static void weigh(const struct matcher *x, uint32_t a, uint32_t b, struct weighed *out)
+{
+    uint64_t tfv[CMP_COUNT];
+    compare_pair(x->s, &x->cmp, a, b, out->level, tfv);
+    weigh_levels(x, a, b, tfv, out);
+}
+
 static double probability(double w)
 {
     if (w == -INFINITY)
@@ -547,7 +554,12 @@ static void score_chunk(void *ctx, size_t begin, size_t end, int worker)
     struct pass_ctx *p = ctx;
     for (size_t i = begin; i < end; i++) {
         struct weighed w;
-        weigh(p->x, (uint32_t)(p->pairs[i] >> 32), (uint32_t)p->pairs[i], &w);
+        uint32_t a = (uint32_t)(p->pairs[i] >> 32), b = (uint32_t)p->pairs[i];
+        uint64_t tfv[CMP_COUNT];
+        for (int c = 0; c < CMP_COUNT; c++)
+            w.level[c] = (uint8_t)cmp_level_of(p->codes[i], c);
+        compare_tf_values(p->x->s, a, b, w.level, tfv);
+        weigh_levels(p->x, a, b, tfv, &w);
         p->weight[i] = (float)w.total;
         p->decision[i] = (uint8_t)decide(p->x, &w) | (w.rule ? 0x80 : 0);
     }
@@ -692,6 +704,9 @@ static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_
                                  const struct resolve_sink *sink, char *err)
 {
     struct matcher *x = r;
+    if (s->npending)
+        return cm_fail(err, CM_ERR_CONFIG, "the profile store was not finished "
+                       "(profile_store_finish) before resolving");
     x->s = s;
     x->pairs = x->matched = x->review = x->vetoed = x->review_by_rule = x->split_pairs = 0;
     tf_free(&x->tf);
@@ -749,8 +764,6 @@ static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_
         x->model.lambda = x->prior;
     double t3 = seconds();
     x->t_train = t3 - t2;
-    free(p.codes);
-    p.codes = NULL;
 
     if (x->use_tf) {
         x->tf.max_bonus = x->tf_max_bonus;

@@ -56,6 +56,9 @@ static enum cm_status exact_resolve(void *r, const struct profile_store *s, uint
                                     const struct resolve_sink *sink, char *err)
 {
     struct exact *x = r;
+    if (s->npending)
+        return cm_fail(err, CM_ERR_CONFIG, "the profile store was not finished "
+                       "(profile_store_finish) before resolving");
     uint32_t *first = NULL;
     enum cm_status rc = profile_store_key_groups(s, &first, &x->duplicate_keys, err);
     if (rc)

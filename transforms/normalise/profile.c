@@ -22,6 +22,8 @@ struct normaliser {
     struct nicknames *nicknames;
     struct countries *countries;
     struct phone_cache *phones;
+    phone_defer_fn *defer_phone;     /* set: phones are handed out, not parsed here */
+    void *defer_ctx;
     unsigned email_options;
     struct arena arena;          /* per record */
     struct buf scratch, scratch2;
@@ -273,39 +275,58 @@ static enum cm_status emails(struct normaliser *n, const struct contact *c,
     return CM_OK;
 }
 
+void normaliser_defer_phones(struct normaliser *n, phone_defer_fn *fn, void *ctx)
+{
+    n->defer_phone = fn;
+    n->defer_ctx = ctx;
+}
+
+void profile_add_phone(struct normaliser *n, struct match_profile *p,
+                       const struct phone_norm *pn, unsigned f)
+{
+    if (f & PHONE_EMPTY || p->flags & PROFILE_MORE_PHONES)
+        return;                              /* nothing, or past the profile's phones */
+    if (f & PHONE_EXCEL_MANGLED)
+        n->warn.phone_excel++;
+    else if (f & PHONE_NO_COUNTRY)
+        n->warn.phone_no_country++;
+    else if (f & PHONE_INVALID)
+        n->warn.phone_invalid++;
+    if (!pn->e164_num)
+        return;                              /* flagged above; the raw text stays */
+    size_t k = 0;
+    while (k < PROFILE_PHONES && p->phone[k])
+        k++;
+    if (k == PROFILE_PHONES) {
+        p->flags |= PROFILE_MORE_PHONES;
+        n->warn.more_phones++;
+        return;
+    }
+    uint8_t pf = 0;
+    if (pn->line == PHONE_LINE_MOBILE)
+        pf |= PPHONE_MOBILE;
+    else if (pn->line == PHONE_LINE_FIXED)
+        pf |= PPHONE_FIXED;
+    if (pn->extension[0])
+        pf |= PPHONE_EXT;
+    if (f & PHONE_POSSIBLE_ONLY)
+        pf |= PPHONE_INVALID;
+    p->phone[k] = pn->e164_num;
+    p->phone_flags[k] = pf;
+}
+
 static void phones(struct normaliser *n, const struct contact *c, const char *country,
                    struct match_profile *p)
 {
-    size_t k = 0;
     for (size_t i = 0; i < c->nphones; i++) {
+        if (n->defer_phone) {
+            n->defer_phone(n->defer_ctx, c->phones[i].number ? c->phones[i].number : "",
+                           country);
+            continue;
+        }
         struct phone_norm pn;
         unsigned f = phone_normalise(n->phones, c->phones[i].number, country, &pn);
-        if (f & PHONE_EMPTY)
-            continue;
-        if (f & PHONE_EXCEL_MANGLED)
-            n->warn.phone_excel++;
-        else if (f & PHONE_NO_COUNTRY)
-            n->warn.phone_no_country++;
-        else if (f & PHONE_INVALID)
-            n->warn.phone_invalid++;
-        if (!pn.e164_num)
-            continue;                        /* flagged above; the raw text stays */
-        if (k == PROFILE_PHONES) {
-            p->flags |= PROFILE_MORE_PHONES;
-            n->warn.more_phones++;
-            break;
-        }
-        uint8_t pf = 0;
-        if (pn.line == PHONE_LINE_MOBILE)
-            pf |= PPHONE_MOBILE;
-        else if (pn.line == PHONE_LINE_FIXED)
-            pf |= PPHONE_FIXED;
-        if (pn.extension[0])
-            pf |= PPHONE_EXT;
-        if (f & PHONE_POSSIBLE_ONLY)
-            pf |= PPHONE_INVALID;
-        p->phone[k] = pn.e164_num;
-        p->phone_flags[k++] = pf;
+        profile_add_phone(n, p, &pn, f);
     }
 }
 

@@ -99,6 +99,20 @@ void normaliser_free(struct normaliser *n);
 enum cm_status normalise_contact(struct normaliser *n, const struct contact *c,
                                  const char *default_country, struct match_profile *p);
 
+/* Deferred phones, for a caller that parses phone numbers on several threads (the
+ * profile store: libphonenumber parses some 65,000 numbers a second on one core, most
+ * of a million-record normalisation). Once set, normalise_contact leaves the profile's
+ * phones empty and hands fn each raw number with the country it would be read in (the
+ * record's address country, else the default; NULL for none), in order. The caller
+ * parses them (phone_normalise) and adds the results to the profile in the same order
+ * with profile_add_phone, which flags and counts exactly as normalise_contact would. */
+typedef void phone_defer_fn(void *ctx, const char *raw, const char *country);
+void normaliser_defer_phones(struct normaliser *n, phone_defer_fn *fn, void *ctx);
+
+struct phone_norm;
+void profile_add_phone(struct normaliser *n, struct match_profile *p,
+                       const struct phone_norm *pn, unsigned flags);
+
 /* The ISO alpha-2 code of a country name or code in any of the table's languages
  * ("Deutschland", "DEU", "D" -> "DE"), or NULL: for checking a source's default_country. */
 const char *normaliser_country(const struct normaliser *n, const char *text);

@@ -8,6 +8,7 @@
 #include "connectors/pg/pg_target.h"
 #include "pipeline/config.h"
 #include "pipeline/detect.h"
+#include "pipeline/explain.h"
 #include "pipeline/extract.h"
 #include "pipeline/resolve_run.h"
 #include "pipeline/run.h"
@@ -410,18 +411,26 @@ static int cmd_normalise(int argc, char **argv)
 
 /* ---- resolve, eval ---------------------------------------------------------------- */
 
+enum resolve_cmd { RC_RESOLVE, RC_EVAL, RC_EXPLAIN, RC_TRAIN };
+
 struct resolve_opts {
     struct common_opts src;      /* -c CONFIG or --layout NAME (the FILEs follow) */
     const char *method;          /* --method NAME */
+    const char *model;           /* --model FILE (resolve, eval, explain) */
+    const char *model_out;       /* train --model-out FILE */
     const char *clusters_out;    /* resolve --clusters-out FILE */
     const char *truth, *clusters;    /* eval --truth FILE, --clusters FILE */
     int json;                    /* eval --json */
     size_t worst;                /* eval --worst N */
 };
 
-/* The options of resolve (is_eval 0) or eval (1), anywhere on the line: the FILEs of
- * --layout are left at argv[optind...]. */
-static int parse_resolve(int argc, char **argv, int is_eval, struct resolve_opts *o)
+/* The options each of resolve, eval, explain and train takes (getopt letters). */
+static const char *const resolve_cmd_name[] = { "resolve", "eval", "explain", "train" };
+static const char *const resolve_cmd_opts[] = { "clmoM", "clmtkjwM", "clmM", "clmO" };
+
+/* The options of resolve, eval, explain or train, anywhere on the line: the other
+ * arguments (FILEs of --layout, explain's SOURCE:KEYs) are left at argv[optind...]. */
+static int parse_resolve(int argc, char **argv, enum resolve_cmd cmd, struct resolve_opts *o)
 {
     static const struct option longopts[] = {
         { "config", required_argument, NULL, 'c' },
@@ -432,6 +441,8 @@ static int parse_resolve(int argc, char **argv, int is_eval, struct resolve_opts
         { "clusters", required_argument, NULL, 'k' },
         { "json", no_argument, NULL, 'j' },
         { "worst", required_argument, NULL, 'w' },
+        { "model", required_argument, NULL, 'M' },
+        { "model-out", required_argument, NULL, 'O' },
         { NULL, 0, NULL, 0 }
     };
     memset(o, 0, sizeof *o);
@@ -440,10 +451,13 @@ static int parse_resolve(int argc, char **argv, int is_eval, struct resolve_opts
     opterr = 0;
     int ch, idx = -1;
     while ((ch = getopt_long(argc, argv, "c:", longopts, &idx)) != -1) {
-        if ((strchr("tkjw", ch) && !is_eval) || (ch == 'o' && is_eval)) {
+        if (ch != '?' && ch != ':' && !strchr(resolve_cmd_opts[cmd], ch)) {
+            size_t other = 0;
+            while (!strchr(resolve_cmd_opts[other], ch))
+                other++;
             fprintf(stderr, "crmerge %s: --%s is an option of crmerge %s (see crmerge %s "
-                            "--help)\n", argv[0], longopts[idx].name,
-                    is_eval ? "resolve" : "eval", argv[0]);
+                            "--help)\n", argv[0], longopts[idx].name, resolve_cmd_name[other],
+                    argv[0]);
             return -1;
         }
         switch (ch) {
@@ -454,6 +468,8 @@ static int parse_resolve(int argc, char **argv, int is_eval, struct resolve_opts
         case 't': o->truth = optarg; break;
         case 'k': o->clusters = optarg; break;
         case 'j': o->json = 1; break;
+        case 'M': o->model = optarg; break;
+        case 'O': o->model_out = optarg; break;
         case 'w': {
             char *end;
             errno = 0;
@@ -483,8 +499,9 @@ static void print_rejected(void *ctx, const char *source, const char *location,
 }
 
 /* What was read and resolved, on stderr: a line per source, the totals and times, and
- * the resolver's report as one compact JSON line. */
-static void print_resolve_summary(const struct resolve_run *rr, const struct config *cfg)
+ * (with_report) the resolver's report as one compact JSON line. */
+static void print_resolve_summary(const struct resolve_run *rr, const struct config *cfg,
+                                  int with_report)
 {
     for (size_t i = 0; i < rr->nsources; i++) {
         const struct source_stats *st = &rr->stats[i];
@@ -496,24 +513,30 @@ static void print_resolve_summary(const struct resolve_run *rr, const struct con
     fprintf(stderr, "resolved: %lld records (%lld rejected), method %s: %zu clusters; "
                     "extract+normalise %.2f s, resolve %.2f s\n", rr->records, rr->rejected,
             rr->ops->zName, rr->clusters, rr->t_extract, rr->t_resolve);
-    char *report = rr->report ? json_dumps(rr->report, JSON_COMPACT | JSON_PRESERVE_ORDER)
-                              : NULL;
+    char *report = rr->report && with_report
+                 ? json_dumps(rr->report, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     if (report)
         fprintf(stderr, "report: %s\n", report);
     free(report);
 }
 
-/* -c CONFIG or --layout NAME FILE...: extract, normalise, resolve (resolve_run.h). */
-static int resolve_sources(const char *cmd, const struct resolve_opts *o, int argc,
-                           char **argv, struct resolve_run *rr, struct config **cfg,
+/* -c CONFIG or --layout NAME FILE...: extract, normalise, resolve (resolve_run.h).
+ * on_record (may be NULL) sees every record as it is added. The exit code of a bad
+ * command line, else 0 with *rc the status of the work. */
+static int resolve_sources(const char *cmd, const struct resolve_opts *o, char **files,
+                           int nfiles, int train, struct resolve_run *rr, struct config **cfg,
+                           void (*on_record)(void *, uint32_t, const char *), void *record_ctx,
                            char *err, enum cm_status *rc)
 {
     *rc = CM_OK;
     memset(rr, 0, sizeof *rr);
-    int code = config_of(cmd, &o->src, 0, argv + optind, argc - optind, cfg);
+    int code = config_of(cmd, &o->src, 0, files, nfiles, cfg);
     if (code)
         return code;
-    *rc = resolve_run_prepare(rr, *cfg, o->method, err);
+    struct resolve_run_options ropt = { o->method, o->model, train };
+    *rc = resolve_run_prepare(rr, *cfg, &ropt, err);
+    rr->on_record = on_record;
+    rr->record_ctx = record_ctx;
     if (!*rc) *rc = resolve_run_fill(rr, *cfg, print_rejected, NULL, err);
     if (!*rc) *rc = resolve_run_resolve(rr, err);
     return EXIT_OK;
@@ -522,7 +545,7 @@ static int resolve_sources(const char *cmd, const struct resolve_opts *o, int ar
 static int cmd_resolve(int argc, char **argv)
 {
     struct resolve_opts o;
-    if (parse_resolve(argc, argv, 0, &o))
+    if (parse_resolve(argc, argv, RC_RESOLVE, &o))
         return EXIT_USAGE;
     if (!o.clusters_out) {
         fprintf(stderr, "crmerge resolve: missing --clusters-out FILE (where the clusters "
@@ -533,11 +556,12 @@ static int cmd_resolve(int argc, char **argv)
     struct config *cfg = NULL;
     char err[CM_ERRBUF] = "";
     enum cm_status rc;
-    int code = resolve_sources("resolve", &o, argc, argv, &rr, &cfg, err, &rc);
+    int code = resolve_sources("resolve", &o, argv + optind, argc - optind, 0, &rr, &cfg,
+                               NULL, NULL, err, &rc);
     if (code)
         return code;
     if (!rc) rc = resolve_run_write_clusters(&rr, o.clusters_out, err);
-    if (!rc) print_resolve_summary(&rr, cfg);
+    if (!rc) print_resolve_summary(&rr, cfg, 1);
     resolve_run_free(&rr);
     config_free(cfg);
     return rc ? fail(rc, err) : EXIT_OK;
@@ -560,7 +584,7 @@ static enum cm_status clusters_to_eval(const struct resolve_run *rr, struct eval
 static int cmd_eval(int argc, char **argv)
 {
     struct resolve_opts o;
-    if (parse_resolve(argc, argv, 1, &o))
+    if (parse_resolve(argc, argv, RC_EVAL, &o))
         return EXIT_USAGE;
     int resolve_here = o.src.config || o.src.layout;
     const char *problem = !o.truth ? "missing --truth TRUTH.csv (source,source_key,person_id)"
@@ -571,6 +595,7 @@ static int cmd_eval(int argc, char **argv)
             ? "name the clusters: --clusters FILE (crmerge resolve --clusters-out), or the "
               "sources to resolve: -c CONFIG or --layout NAME FILE..."
         : o.clusters && o.method ? "--method goes with -c CONFIG or --layout NAME FILE..."
+        : o.clusters && o.model ? "--model goes with -c CONFIG or --layout NAME FILE..."
         : NULL;
     if (problem) {
         fprintf(stderr, "crmerge eval: %s\n", problem);
@@ -586,13 +611,14 @@ static int cmd_eval(int argc, char **argv)
     if (!rc && o.clusters) {
         rc = eval_read_clusters(e, o.clusters, err);
     } else if (!rc) {
-        int code = resolve_sources("eval", &o, argc, argv, &rr, &cfg, err, &rc);
+        int code = resolve_sources("eval", &o, argv + optind, argc - optind, 0, &rr, &cfg,
+                                   NULL, NULL, err, &rc);
         if (code) {
             eval_free(e);
             return code;
         }
         if (!rc) rc = clusters_to_eval(&rr, e, err);
-        if (!rc) print_resolve_summary(&rr, cfg);
+        if (!rc) print_resolve_summary(&rr, cfg, 1);
     }
     const struct eval_result *r = NULL;
     if (!rc) rc = eval_compute(e, o.worst, &r, err);
@@ -612,6 +638,118 @@ static int cmd_eval(int argc, char **argv)
     if (!rc && fflush(stdout) != 0)
         rc = cm_fail(err, CM_ERR_IO, "cannot write to standard output");
     eval_free(e);
+    resolve_run_free(&rr);
+    config_free(cfg);
+    return rc ? fail(rc, err) : EXIT_OK;
+}
+
+/* ---- explain, train ---------------------------------------------------------------- */
+
+/* Where the two records of explain were read: caught as the store is filled. */
+struct explain_watch {
+    char source[2][256];
+    const char *key[2];
+    const struct profile_store *store;
+    char location[2][512];
+    int seen[2];
+};
+
+static void watch_record(void *ctx, uint32_t rec, const char *location)
+{
+    struct explain_watch *w = ctx;
+    for (int i = 0; i < 2; i++) {
+        if (!w->seen[i] && strcmp(profile_store_key(w->store, rec), w->key[i]) == 0 &&
+            strcmp(profile_store_source(w->store, rec), w->source[i]) == 0) {
+            snprintf(w->location[i], sizeof w->location[i], "%s", location);
+            w->seen[i] = 1;
+        }
+    }
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+    struct resolve_opts o;
+    if (parse_resolve(argc, argv, RC_EXPLAIN, &o))
+        return EXIT_USAGE;
+    int nargs = argc - optind;
+    if (nargs < 2 || (!o.src.layout && nargs != 2) || (o.src.layout && nargs < 3)) {
+        fprintf(stderr, "crmerge explain: name the sources (-c CONFIG or --layout NAME "
+                        "FILE...) and two records, SOURCE:KEY SOURCE:KEY\n");
+        return EXIT_USAGE;
+    }
+    char **keys = argv + argc - 2;
+    struct explain_watch w;
+    char err[CM_ERRBUF] = "";
+    memset(&w, 0, sizeof w);
+    for (int i = 0; i < 2; i++) {
+        if (explain_split(keys[i], w.source[i], sizeof w.source[i], &w.key[i], err)) {
+            fprintf(stderr, "crmerge explain: %s\n", err);
+            return EXIT_USAGE;
+        }
+    }
+    struct resolve_run rr;
+    struct config *cfg = NULL;
+    enum cm_status rc;
+    w.store = &rr.store;         /* read as the records arrive */
+    int code = resolve_sources("explain", &o, argv + optind, nargs - 2, 0, &rr, &cfg,
+                               watch_record, &w, err, &rc);
+    if (code)
+        return code;
+    uint32_t a = 0, b = 0;
+    if (!rc) print_resolve_summary(&rr, cfg, 0);
+    if (!rc) rc = explain_find(&rr, keys[0], &a, err);
+    if (!rc) rc = explain_find(&rr, keys[1], &b, err);
+    if (!rc && a == b)
+        rc = cm_fail(err, CM_ERR_USAGE, "%s and %s are one record: name two", keys[0], keys[1]);
+    struct buf out = BUF_INIT(0);
+    if (!rc) rc = explain_pair(&rr, a, b, w.seen[0] ? w.location[0] : NULL,
+                               w.seen[1] ? w.location[1] : NULL, &out, err);
+    if (!rc && (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0))
+        rc = cm_fail(err, CM_ERR_IO, "cannot write to standard output");
+    buf_free(&out);
+    resolve_run_free(&rr);
+    config_free(cfg);
+    return rc ? fail(rc, err) : EXIT_OK;
+}
+
+/* A number of the model file's, for the summary (-1 when it has none). */
+static double model_number(const json_t *model, const char *group, const char *key)
+{
+    const json_t *g = group ? json_object_get(model, group) : model;
+    const json_t *v = json_object_get(g, key);
+    return json_is_number(v) ? json_number_value(v) : -1;
+}
+
+static int cmd_train(int argc, char **argv)
+{
+    struct resolve_opts o;
+    if (parse_resolve(argc, argv, RC_TRAIN, &o))
+        return EXIT_USAGE;
+    if (!o.model_out) {
+        fprintf(stderr, "crmerge train: missing --model-out FILE.json (where the trained "
+                        "model goes)\n");
+        return EXIT_USAGE;
+    }
+    struct resolve_run rr;
+    struct config *cfg = NULL;
+    char err[CM_ERRBUF] = "";
+    enum cm_status rc;
+    int code = resolve_sources("train", &o, argv + optind, argc - optind, 1, &rr, &cfg, NULL,
+                               NULL, err, &rc);
+    if (code)
+        return code;
+    json_t *model = NULL;
+    if (!rc) rc = resolve_run_write_model(&rr, o.model_out, &model, err);
+    if (!rc) {
+        print_resolve_summary(&rr, cfg, 0);
+        fprintf(stderr, "trained: %.0f records, %.0f candidate pairs, prior match rate %.6f, "
+                        "%.0f EM iterations; model written to %s\n",
+                model_number(model, "trained_on", "records"),
+                model_number(model, "trained_on", "candidate_pairs"),
+                model_number(model, NULL, "prior_match_rate"),
+                model_number(model, "trained_on", "em_iterations"), o.model_out);
+    }
+    json_decref(model);
     resolve_run_free(&rr);
     config_free(cfg);
     return rc ? fail(rc, err) : EXIT_OK;
@@ -764,26 +902,32 @@ static const struct command commands[] = {
       "numbers and postal codes when the record's address names no country. Counted\n"
       "warnings on stderr." },
     { "resolve", cmd_resolve,
-      "crmerge resolve -c CONFIG --clusters-out FILE.csv [--method NAME]\n"
-      "       crmerge resolve --layout NAME FILE... --clusters-out FILE.csv [--method NAME]",
+      "crmerge resolve -c CONFIG --clusters-out FILE.csv [--method NAME] [--model FILE]\n"
+      "       crmerge resolve --layout NAME FILE... --clusters-out FILE.csv [--method NAME]\n"
+      "                       [--model FILE]",
       "Decide which records are the same customer, without the database: read every\n"
       "source (each FILE its own source, named after it), normalise each record into the\n"
       "profile store and run the resolver the config's \"match\" names (--method exact or\n"
-      "fellegi_sunter overrides it). Writes FILE.csv: source,source_key,cluster_id with a\n"
-      "header, one row per record in the order read, the cluster id the smallest record\n"
-      "number of its cluster. On stderr: a line per source, records, rejects, clusters,\n"
+      "fellegi_sunter overrides it; --model FILE scores with a model crmerge train wrote\n"
+      "instead of the config's \"match\": {\"model\": ...} or training on the input).\n"
+      "Writes FILE.csv: source,source_key,cluster_id with a header, one row per record\n"
+      "in the order read, the cluster id the smallest record number of its cluster.\n"
+      "On stderr: a line per source, records, rejects, clusters,\n"
       "seconds per stage, and the resolver's report as one JSON line (\"report: {...}\").\n"
-      "Exit codes: 0 ok, 2 usage (missing --clusters-out, unknown --method), 3 config,\n"
-      "5 a source or FILE.csv could not be read or written." },
+      "Exit codes: 0 ok, 2 usage (missing --clusters-out, unknown --method, --model\n"
+      "with the exact resolver), 3 config or a model file that cannot be read, 5 a\n"
+      "source or FILE.csv could not be read or written." },
     { "eval", cmd_eval,
       "crmerge eval --truth TRUTH.csv --clusters CLUSTERS.csv [--json] [--worst N]\n"
-      "       crmerge eval --truth TRUTH.csv -c CONFIG [--method NAME] [--json] [--worst N]\n"
+      "       crmerge eval --truth TRUTH.csv -c CONFIG [--method NAME] [--model FILE] [--json]\n"
+      "                    [--worst N]\n"
       "       crmerge eval --truth TRUTH.csv --layout NAME FILE... [--method NAME] [...]",
       "Measure clusters against a truth. TRUTH.csv: source,source_key,person_id with a\n"
       "header (bench/febrl_truth.sh writes it for the Febrl data sets); CLUSTERS.csv:\n"
       "source,source_key,cluster_id (crmerge resolve --clusters-out), or the sources to\n"
-      "resolve here as crmerge resolve does. Prints records, clusters (persons), the\n"
-      "pairs, pairwise precision, recall and f1 (6 decimals; a ratio of no pairs is 1),\n"
+      "resolve here as crmerge resolve does (--method, --model as there). Prints\n"
+      "records, clusters (persons), the pairs, pairwise precision, recall and f1\n"
+      "(6 decimals; a ratio of no pairs is 1),\n"
       "split persons (records in more than one cluster), mixed clusters (more than one\n"
       "person), records in only one of the two files, and the N worst mixed clusters\n"
       "(default 5) with their records. --json: one JSON object instead (records,\n"
@@ -791,6 +935,30 @@ static const struct command commands[] = {
       "f1, split_persons, mixed_clusters, worst, unmatched_truth, unmatched_clusters).\n"
       "Exit codes: 0 ok, 2 usage, 3 config or a file that cannot be opened, 5 a file\n"
       "that cannot be read (errors name file and line) or a source that cannot." },
+    { "explain", cmd_explain,
+      "crmerge explain -c CONFIG [--method NAME] [--model FILE] SOURCE:KEY SOURCE:KEY\n"
+      "       crmerge explain --layout NAME FILE... [--method NAME] [--model FILE] SOURCE:KEY\n"
+      "                       SOURCE:KEY",
+      "Say why two records are, or are not, one customer. Reads and resolves the sources\n"
+      "as crmerge resolve does, then prints the two records side by side (where each was\n"
+      "read and the normalised values compared: names, e-mails, phones, address, company,\n"
+      "birth date) and the resolver's account: each comparison's level and weight with the\n"
+      "running total, the total, the match probability, the rule that decided if any, the\n"
+      "decision, the blocking passes that bring the two together, and whether they ended\n"
+      "in one cluster. A record is SOURCE:KEY, split at the first ':' (keys may hold more).\n"
+      "Exit codes: 0 ok, 2 usage (an argument without ':'), 3 config or a record that is\n"
+      "not there (the message names the sources), 5 a source could not be read." },
+    { "train", cmd_train,
+      "crmerge train -c CONFIG --model-out FILE.json [--method NAME]\n"
+      "       crmerge train --layout NAME FILE... --model-out FILE.json [--method NAME]",
+      "Train the matcher's weights on the sources (read and resolved as crmerge resolve\n"
+      "does; a model the config names is not loaded) and write them to FILE.json (written\n"
+      "beside it and renamed into place). \"match\": {\"model\": \"FILE.json\"} in a config\n"
+      "(relative to the config file) or --model FILE on resolve, eval and explain then\n"
+      "score with it instead of training on every run, so nightly runs score alike. On\n"
+      "stderr: records, candidate pairs, the prior match rate, EM iterations.\n"
+      "Exit codes: 0 ok, 2 usage (no --model-out; a method without a model, exact),\n"
+      "3 config, 5 a source or FILE.json could not be read or written." },
     { "extract", cmd_extract,
       "crmerge extract -c CONFIG [--source NAME]\n       crmerge extract --layout NAME FILE...",
       "Print the canonical records as JSON Lines on stdout, one per record. Rejected\n"

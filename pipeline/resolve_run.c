@@ -33,9 +33,41 @@ static enum cm_status method_named(const char *method, const struct resolver_ops
     return rc ? cm_fail(err, rc, "%s", msg) : CM_OK;
 }
 
-enum cm_status resolve_run_prepare(struct resolve_run *rr, const struct config *cfg,
-                                   const char *method, char *err)
+enum cm_status resolve_model_path(const struct config *cfg, char *out, size_t cap, char *err)
 {
+    out[0] = '\0';
+    const json_t *m = cfg->match ? json_object_get(cfg->match, "model") : NULL;
+    if (!json_is_string(m))
+        return CM_OK;
+    const char *name = json_string_value(m);
+    int n = name[0] == '/' || strcmp(cfg->dir, ".") == 0
+          ? snprintf(out, cap, "%s", name)
+          : snprintf(out, cap, "%s/%s", cfg->dir, name);
+    if (n < 0 || (size_t)n >= cap)
+        return cm_fail(err, CM_ERR_CONFIG, "match.model: %s: path too long", name);
+    return CM_OK;
+}
+
+/* The resolver's "match" object: the config's, without "model" when training. */
+static enum cm_status match_object(struct resolve_run *rr, const struct config *cfg, int train,
+                                   char *err)
+{
+    if (!cfg->match)
+        return CM_OK;
+    rr->match = json_copy((json_t *)cfg->match);
+    if (!rr->match)
+        return cm_fail(err, CM_ERR_NOMEM, "out of memory");
+    if (train)
+        json_object_del(rr->match, "model");
+    return CM_OK;
+}
+
+enum cm_status resolve_run_prepare(struct resolve_run *rr, const struct config *cfg,
+                                   const struct resolve_run_options *opt, char *err)
+{
+    static const struct resolve_run_options none = { NULL, NULL, 0 };
+    if (!opt)
+        opt = &none;
     memset(rr, 0, sizeof *rr);
     size_t n = cfg->nsources;
     rr->nsources = n;
@@ -45,8 +77,22 @@ enum cm_status resolve_run_prepare(struct resolve_run *rr, const struct config *
     rr->stats = calloc(n + 1, sizeof *rr->stats);
     if (!rr->names || !rr->countries || !rr->layout_country || !rr->stats)
         return cm_fail(err, CM_ERR_NOMEM, "out of memory");
-    enum cm_status rc = method ? method_named(method, &rr->ops, err)
-                               : resolver_for(cfg->match, &rr->ops, err);
+    enum cm_status rc = opt->method ? method_named(opt->method, &rr->ops, err)
+                                    : resolver_for(cfg->match, &rr->ops, err);
+    if (!rc && opt->train && !rr->ops->xModel)
+        return cm_fail(err, CM_ERR_USAGE, "the %s resolver has no model to train (use "
+                       "--method fellegi_sunter)", rr->ops->zName);
+    if (!rc && opt->model && !rr->ops->xModel)
+        return cm_fail(err, CM_ERR_USAGE, "--model: the %s resolver has no model (it takes "
+                       "no weights; use --method fellegi_sunter)", rr->ops->zName);
+    if (!rc) rc = match_object(rr, cfg, opt->train, err);
+    if (!rc && opt->model && !opt->train) {
+        if ((size_t)snprintf(rr->model_path, sizeof rr->model_path, "%s", opt->model) >=
+            sizeof rr->model_path)
+            rc = cm_fail(err, CM_ERR_USAGE, "--model: path too long");
+    } else if (!rc && !opt->train) {
+        rc = resolve_model_path(cfg, rr->model_path, sizeof rr->model_path, err);
+    }
     for (size_t i = 0; !rc && i < n; i++) {
         rr->names[i] = cfg->sources[i].name;
         rc = extract_default_country(&cfg->sources[i], &rr->countries[i],
@@ -55,8 +101,16 @@ enum cm_status resolve_run_prepare(struct resolve_run *rr, const struct config *
     if (!rc)
         rc = profile_store_init(&rr->store, NULL, rr->names, rr->countries, n, err);
     if (!rc) {
-        struct resolve_config rcfg = { cfg->match, "match", NULL, 0 };
-        rc = rr->ops->xNew(&rcfg, &rr->resolver, err);
+        struct resolve_config rcfg = { rr->match, "match",
+                                       rr->model_path[0] ? rr->model_path : NULL, 0 };
+        char rerr[CM_ERRBUF] = "";
+        rc = rr->ops->xNew(&rcfg, &rr->resolver, rerr);
+        /* the model named on the command line: say so, not "match.model" */
+        const char *prefix = "match.model: ";
+        if (rc && opt->model && strncmp(rerr, prefix, strlen(prefix)) == 0)
+            cm_fail(err, rc, "--model: %s", rerr + strlen(prefix));
+        else if (rc)
+            cm_fail(err, rc, "%s", rerr);
     }
     return rc;
 }
@@ -79,7 +133,11 @@ static enum cm_status on_contact(void *ctx, const struct source *src,
     uint32_t rec;
     char perr[CM_ERRBUF];
     enum cm_status rc = profile_store_add(&f->rr->store, f->source, c, &rec, perr);
-    return rc ? cm_fail(err, rc, "%s: %s", location, perr) : CM_OK;
+    if (rc)
+        return cm_fail(err, rc, "%s: %s", location, perr);
+    if (f->rr->on_record)
+        f->rr->on_record(f->rr->record_ctx, rec, location);
+    return CM_OK;
 }
 
 static enum cm_status on_reject(void *ctx, const struct source *src, const char *location,
@@ -178,12 +236,73 @@ enum cm_status resolve_run_write_clusters(const struct resolve_run *rr, const ch
     return cm_fail(err, CM_ERR_IO, "%s: %s", path, strerror(saved));
 }
 
+uint32_t resolve_run_find(const struct resolve_run *rr, const char *source, const char *key)
+{
+    const struct profile_store *s = &rr->store;
+    for (size_t i = 0; i < s->n; i++) {
+        if (strcmp(profile_store_key(s, (uint32_t)i), key) == 0 &&
+            strcmp(profile_store_source(s, (uint32_t)i), source) == 0)
+            return (uint32_t)i;
+    }
+    return UINT32_MAX;
+}
+
+enum cm_status resolve_run_write_model(const struct resolve_run *rr, const char *path,
+                                       json_t **model, char *err)
+{
+    if (model)
+        *model = NULL;
+    if (!rr->ops->xModel)
+        return cm_fail(err, CM_ERR_USAGE, "the %s resolver has no model to train (use "
+                       "--method fellegi_sunter)", rr->ops->zName);
+    char tmp[4096];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+        return cm_fail(err, CM_ERR_USAGE, "--model-out: path too long");
+    json_t *j = rr->ops->xModel(rr->resolver);
+    char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    if (!text) {
+        json_decref(j);
+        return cm_fail(err, CM_ERR_NOMEM, "%s: out of memory for the model", path);
+    }
+    FILE *out = fopen(tmp, "w");
+    if (!out) {
+        int saved = errno;
+        free(text);
+        json_decref(j);
+        return cm_fail(err, CM_ERR_IO, "%s: cannot write (%s): %s", path, tmp,
+                       strerror(saved));
+    }
+    size_t len = strlen(text);
+    int failed = fwrite(text, 1, len, out) != len || fputc('\n', out) == EOF;
+    int saved = errno;
+    free(text);
+    if (fclose(out) != 0 && !failed) {
+        failed = 1;
+        saved = errno;
+    }
+    if (!failed && rename(tmp, path) != 0) {
+        failed = 1;
+        saved = errno;
+    }
+    if (failed) {
+        remove(tmp);
+        json_decref(j);
+        return cm_fail(err, CM_ERR_IO, "%s: %s", path, strerror(saved));
+    }
+    if (model)
+        *model = j;
+    else
+        json_decref(j);
+    return CM_OK;
+}
+
 void resolve_run_free(struct resolve_run *rr)
 {
     if (rr->resolver)
         rr->ops->xFree(rr->resolver);
     profile_store_free(&rr->store);
     json_decref(rr->report);
+    json_decref(rr->match);
     free(rr->cluster_of);
     free(rr->stats);
     free(rr->names);

@@ -20,6 +20,7 @@
 #include "pipeline/arena.h"
 #include "pipeline/extract.h"
 #include "pipeline/hash.h"
+#include "pipeline/resolve_run.h"
 #include "pipeline/snapshot.h"
 #include "transforms/resolve.h"
 
@@ -424,8 +425,12 @@ enum cm_status pipeline_run(const struct config *cfg, const struct run_options *
     }
     if (!rc) rc = profile_store_init(&r.store, NULL, names, countries, cfg->nsources, err);
     if (!rc) rc = resolver_for(cfg->match, &ops, err);
+    char model_path[4096] = "";
+    if (!rc) rc = resolve_model_path(cfg, model_path, sizeof model_path, err);
     if (!rc) {
-        struct resolve_config rcfg = { cfg->match, "match", NULL, 0 };
+        /* "match"."model": relative to the config file, as sources' paths are */
+        struct resolve_config rcfg = { cfg->match, "match", model_path[0] ? model_path : NULL,
+                                       0 };
         rc = ops->xNew(&rcfg, &resolver, err);
     }
     if (rc)

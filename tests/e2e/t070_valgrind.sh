@@ -34,6 +34,24 @@ check "eval of a mixed cluster (worst clusters, unmatched records) is valgrind-c
     vg eval --truth "$tmpdir/truth.csv" --clusters "$tmpdir/mixed.csv"
 check "eval --layout (resolve in process) is valgrind-clean" \
     vg eval --truth "$tmpdir/truth.csv" --layout febrl "$FX/febrl_a.csv" "$FX/febrl_b.csv"
+# explain and train: the waterfall, the exact resolver's account, an unknown key, the
+# model file written and loaded back
+check "explain is valgrind-clean" \
+    vg explain --layout febrl "$FX/febrl_a.csv" "$FX/febrl_b.csv" febrl_a:rec-7-org febrl_a:rec-7-dup-0
+check "explain --method exact is valgrind-clean" \
+    vg explain --layout febrl "$FX/febrl_a.csv" "$FX/febrl_b.csv" --method exact \
+    febrl_a:rec-7-org febrl_b:rec-9-dup-0
+check_exit "explain of an unknown key is valgrind-clean (exit 3, no error 99)" 3 \
+    vg explain --layout febrl "$FX/febrl_a.csv" "$FX/febrl_b.csv" febrl_a:rec-7-org febrl_a:nope
+check "train is valgrind-clean" \
+    vg train --layout febrl "$FX/febrl_a.csv" "$FX/febrl_b.csv" --model-out "$tmpdir/model.json"
+check "resolve --model is valgrind-clean" \
+    vg resolve --layout febrl "$FX/febrl_a.csv" "$FX/febrl_b.csv" --model "$tmpdir/model.json" \
+    --clusters-out "$tmpdir/clusters_model.csv"
+head -c 200 "$tmpdir/model.json" >"$tmpdir/broken_model.json"
+check_exit "a corrupted --model is valgrind-clean (exit 3, no error 99)" 3 \
+    vg eval --truth "$tmpdir/truth.csv" --layout febrl "$FX/febrl_a.csv" "$FX/febrl_b.csv" \
+    --model "$tmpdir/broken_model.json"
 printf '%s\n' source,source_key,cluster_id febrl_a,rec-7-org >"$tmpdir/ragged.csv"
 check_exit "eval of a bad clusters file is valgrind-clean (exit 5, no error 99)" 5 \
     vg eval --truth "$tmpdir/truth.csv" --clusters "$tmpdir/ragged.csv"

@@ -119,8 +119,8 @@ static void parse_phones(void *ctx, size_t begin, size_t end, int worker)
     for (size_t i = begin; i < end; i++) {
         const struct pending_phone *p = &j->s->pending[j->first[i]];
         char cc[3] = { p->country[0], p->country[1], 0 };
-        j->flags[i] = phone_normalise(NULL, j->s->pending_text + p->text, cc[0] ? cc : NULL,
-                                      &j->result[i]);
+        j->flags[i] = phone_normalise_key(j->s->pending_text + p->text, cc[0] ? cc : NULL,
+                                          &j->result[i]);
     }
 }
 

@@ -7,7 +7,8 @@
  * in the order records were added: the run's rec_no), with the record's source and
  * source key. It is append-only; it owns the normaliser whose string pool the
  * profiles' ids point into. Phone numbers are parsed when the store is finished
- * (profile_store_finish), on all cores, each distinct number once.
+ * (profile_store_finish), on all cores, each distinct number once, without their line
+ * type (mobile / fixed: not compared), so PPHONE_MOBILE / PPHONE_FIXED stay unset.
  *
  * A resolver is a versioned const table of methods, like a connector (connector.h):
  * one file per resolver, listed in resolve.c's registry, found by name. Slots are only

@@ -1,10 +1,14 @@
 /* strsim.c — Jaro–Winkler and single-slip tests (see strsim.h). */
 #include "transforms/match/strsim.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #define JW_MAX 64
 
+/* Jaro–Winkler with bit sets: for each character of b the positions it holds, so a
+ * character of a finds its first unused match inside the window with a few bit
+ * operations (the matcher calls this tens of millions of times). */
 double jaro_winkler(const char *a, size_t alen, const char *b, size_t blen)
 {
     if (alen > JW_MAX)
@@ -15,32 +19,39 @@ double jaro_winkler(const char *a, size_t alen, const char *b, size_t blen)
         return 0.0;
     if (alen == blen && memcmp(a, b, alen) == 0)
         return 1.0;
+    uint64_t pos[256];           /* set only where a or b has the character */
+    for (size_t i = 0; i < alen; i++)
+        pos[(unsigned char)a[i]] = 0;
+    for (size_t j = 0; j < blen; j++)
+        pos[(unsigned char)b[j]] = 0;
+    for (size_t j = 0; j < blen; j++)
+        pos[(unsigned char)b[j]] |= 1ull << j;
     size_t longer = alen > blen ? alen : blen;
     size_t window = longer / 2 > 0 ? longer / 2 - 1 : 0;
-    unsigned char amatch[JW_MAX] = { 0 }, bmatch[JW_MAX] = { 0 };
+    uint64_t bused = 0, aused = 0;
     size_t matches = 0;
     for (size_t i = 0; i < alen; i++) {
+        unsigned char ch = (unsigned char)a[i];
         size_t lo = i > window ? i - window : 0;
         size_t hi = i + window + 1 < blen ? i + window + 1 : blen;
-        for (size_t j = lo; j < hi; j++) {
-            if (!bmatch[j] && a[i] == b[j]) {
-                amatch[i] = bmatch[j] = 1;
-                matches++;
-                break;
-            }
+        uint64_t win = (hi >= 64 ? ~0ull : (1ull << hi) - 1) & ~((1ull << lo) - 1);
+        uint64_t cand = pos[ch] & win & ~bused;
+        if (cand) {
+            bused |= cand & -cand;
+            aused |= 1ull << i;
+            matches++;
         }
     }
     if (matches == 0)
         return 0.0;
-    size_t transpositions = 0, j = 0;
-    for (size_t i = 0; i < alen; i++) {
-        if (!amatch[i])
-            continue;
-        while (!bmatch[j])
-            j++;
+    size_t transpositions = 0;
+    uint64_t x = aused, y = bused;
+    while (x) {
+        int i = __builtin_ctzll(x), j = __builtin_ctzll(y);
         if (a[i] != b[j])
             transpositions++;
-        j++;
+        x &= x - 1;
+        y &= y - 1;
     }
     double m = (double)matches;
     double jaro = (m / (double)alen + m / (double)blen + (m - (double)transpositions / 2.0) / m)

@@ -227,7 +227,7 @@ static int idd_as_plus(const char *text, char *alt, size_t altsize)
     return 1;
 }
 
-static unsigned normalise(const char *raw, const char *cc, struct phone_norm *out)
+static unsigned normalise(const char *raw, const char *cc, int details, struct phone_norm *out)
 {
     memset(out, 0, sizeof *out);
     size_t len = strlen(raw);
@@ -266,7 +266,7 @@ static unsigned normalise(const char *raw, const char *cc, struct phone_norm *ou
     int international = 0;
     for (size_t i = 0; i < ntries && st != PHONE_LIB_VALID; i++) {
         struct phone_norm again = *out;
-        enum phone_lib_status st2 = phone_lib_parse(tries[i], region, &again);
+        enum phone_lib_status st2 = phone_lib_parse(tries[i], region, details, &again);
         if (st2 < st) {
             st = st2;
             *out = again;
@@ -300,7 +300,7 @@ unsigned phone_normalise(struct phone_cache *cache, const char *raw,
         raw = "";
     size_t len = strlen(raw);
     if (!cache || len > CACHE_KEY_MAX)
-        return normalise(raw, cc, out);
+        return normalise(raw, cc, 1, out);
 
     uint64_t h = hash64(raw, len, (uint64_t)(unsigned char)cc[0] << 8 | (unsigned char)cc[1]);
     uint32_t *slot = cache_slot(cache, h, raw, cc);
@@ -310,9 +310,17 @@ unsigned phone_normalise(struct phone_cache *cache, const char *raw,
         return out->flags;
     }
     cache->misses++;
-    unsigned flags = normalise(raw, cc, out);
+    unsigned flags = normalise(raw, cc, 1, out);
     cache_put(cache, slot, h, raw, cc, out);
     return flags;
+}
+
+unsigned phone_normalise_key(const char *raw, const char *default_country,
+                             struct phone_norm *out)
+{
+    char cc[3];
+    country_code(default_country, cc);
+    return normalise(raw ? raw : "", cc, 0, out);
 }
 
 const char *phone_line_name(enum phone_line t)

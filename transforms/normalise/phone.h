@@ -99,6 +99,11 @@ void phone_cache_stats(const struct phone_cache *c, size_t *hits, size_t *misses
 unsigned phone_normalise(struct phone_cache *cache, const char *raw,
                          const char *default_country, struct phone_norm *out);
 
+/* The same without the region and line type (left "" and unknown) and without a cache:
+ * what matching needs, in half the time; thread-safe. */
+unsigned phone_normalise_key(const char *raw, const char *default_country,
+                             struct phone_norm *out);
+
 /* "mobile", "fixed", "fixed_or_mobile", "toll_free", ..., "unknown" */
 const char *phone_line_name(enum phone_line t);
 

@@ -21,8 +21,9 @@ enum phone_lib_status {
 /* Parse the UTF-8 text with region (upper-case alpha-2 or NULL). On VALID and POSSIBLE,
  * out's e164, e164_num, country_code, region, line and extension are filled (an
  * extension longer than 11 characters is left out and PHONE_EXT_DROPPED set in
- * out->flags); otherwise out is left as it was. */
-enum phone_lib_status phone_lib_parse(const char *text, const char *region,
+ * out->flags); otherwise out is left as it was. details 0: region and line are left
+ * unknown (libphonenumber's region and line-type lookups are half of the time). */
+enum phone_lib_status phone_lib_parse(const char *text, const char *region, int details,
                                       struct phone_norm *out);
 
 #ifdef __cplusplus

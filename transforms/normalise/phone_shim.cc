@@ -30,7 +30,7 @@ static enum phone_line map_line(PhoneNumberUtil::PhoneNumberType t)
     }
 }
 
-static enum phone_lib_status parse(const char *text, const char *region,
+static enum phone_lib_status parse(const char *text, const char *region, int details,
                                    struct phone_norm *out)
 {
     const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
@@ -60,13 +60,16 @@ static enum phone_lib_status parse(const char *text, const char *region,
     out->e164_num = v;
     out->country_code = (uint16_t)n.country_code();
 
-    std::string r;
-    util.GetRegionCodeForNumber(n, &r);
-    if (r.size() == 2 && r != "ZZ")
-        std::memcpy(out->region, r.c_str(), 3);
-    else
-        out->region[0] = '\0';
-    out->line = st == PHONE_LIB_VALID ? map_line(util.GetNumberType(n)) : PHONE_LINE_UNKNOWN;
+    out->region[0] = '\0';
+    out->line = PHONE_LINE_UNKNOWN;
+    if (details) {
+        std::string r;
+        util.GetRegionCodeForNumber(n, &r);
+        if (r.size() == 2 && r != "ZZ")
+            std::memcpy(out->region, r.c_str(), 3);
+        if (st == PHONE_LIB_VALID)
+            out->line = map_line(util.GetNumberType(n));
+    }
 
     out->extension[0] = '\0';
     if (n.has_extension()) {
@@ -80,10 +83,10 @@ static enum phone_lib_status parse(const char *text, const char *region,
 }
 
 extern "C" enum phone_lib_status phone_lib_parse(const char *text, const char *region,
-                                                 struct phone_norm *out)
+                                                 int details, struct phone_norm *out)
 {
     try {
-        return parse(text, region, out);
+        return parse(text, region, details, out);
     } catch (...) {
         return PHONE_LIB_FAILED;
     }

@@ -69,10 +69,10 @@ size_t block_default_passes(struct block_pass *out, size_t cap)
         make_pass(200, 0, 1, BP_EMAIL),
         make_pass(20, 0, 1, BP_PHONE),       /* a number many share is a switchboard */
         make_pass(300, 0, 2, BP_FAMILY_PHONETIC, BP_POSTAL_CODE),
-        make_pass(100, 0, 3, BP_FAMILY, BP_GIVEN_INITIAL, BP_CITY),
+        make_pass(30, 0, 3, BP_FAMILY, BP_GIVEN_INITIAL, BP_CITY),
         make_pass(300, 0, 2, BP_COMPANY, BP_FAMILY),
         make_pass(300, 0, 2, BP_GIVEN_CANON, BP_BIRTH_DATE),
-        make_pass(40, 0, 1, BP_NAME_PAIR),   /* 40 John Smiths: a name is no address */
+        make_pass(20, 0, 1, BP_NAME_PAIR),   /* 20 John Smiths: a name is no address */
         make_pass(300, 0, 3, BP_STREET, BP_HOUSE_NUMBER, BP_POSTAL_CODE),
         make_pass(300, 0, 2, BP_BIRTH_DATE, BP_POSTAL_CODE),
         make_pass(300, 0, 2, BP_GIVEN_PHONETIC, BP_POSTAL_CODE),

@@ -186,8 +186,8 @@ static enum cm_status configure(struct matcher *x, const struct resolve_config *
             x->cmp.enabled |= 1u << c;
         }
     }
-    rc = get_prob(m, "match_threshold", 0.9, &x->match_threshold, err);
-    if (!rc) rc = get_prob(m, "review_threshold", 0.5, &x->review_threshold, err);
+    rc = get_prob(m, "match_threshold", 0.7, &x->match_threshold, err);
+    if (!rc) rc = get_prob(m, "review_threshold", 0.3, &x->review_threshold, err);
     if (!rc) rc = get_prob(m, "cluster_threshold", x->match_threshold, &x->cluster_threshold, err);
     if (!rc && m && json_object_get(m, "prior"))
         rc = get_prob(m, "prior", 0.5, &x->prior, err);
@@ -760,6 +760,16 @@ static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_
         if (rc)
             goto done;
     }
+    if (!x->model_loaded && s->n > 1) {
+        /* The weights compare with random pairs (u), so the prior is the match rate
+         * among all pairs, not among the candidates: EM's share of matches among the
+         * candidates times the candidates' share of all pairs (nearly every match is
+         * a candidate). With the candidates' rate instead, ten Mark Millers in one city
+         * would all look like one man. */
+        double all = (double)s->n * ((double)s->n - 1) / 2;
+        double rate = x->model.lambda * (double)npairs / all;
+        x->model.lambda = rate < 1e-12 ? 1e-12 : rate > 0.5 ? 0.5 : rate;
+    }
     if (x->prior > 0)
         x->model.lambda = x->prior;
     double t3 = seconds();
@@ -862,7 +872,7 @@ static enum cm_status fs_explain(void *r, const struct profile_store *s, uint32_
     struct weighed w;
     weigh(x, a, b, &w);
     enum cm_status rc = buf_printf(out, "%-16s %-34s %9s\n", "comparison", "level", "weight");
-    if (!rc) rc = buf_printf(out, "%-16s %-34s %+9.2f  (prior: %.4f of candidate pairs match)\n",
+    if (!rc) rc = buf_printf(out, "%-16s %-34s %+9.2f  (prior: %.3g of all record pairs match)\n",
                              "prior", "", model_prior_weight(&x->model), x->model.lambda);
     double running = model_prior_weight(&x->model);
     for (int c = 0; !rc && c < CMP_COUNT; c++) {

@@ -6,8 +6,7 @@
 #include <string.h>
 #include "pipeline/hash.h"
 #include "transforms/match/parallel.h"
-#include "transforms/match/radix.h"
-#include "transforms/normalise/phone.h"
+#include "transforms/phone_queue.h"
 
 extern const struct resolver_ops exact_resolver;
 extern const struct resolver_ops fellegi_sunter_resolver;
@@ -71,132 +70,30 @@ const char *pair_decision_name(enum pair_decision d)
 static void defer_phone(void *ctx, const char *raw, const char *country)
 {
     struct profile_store *s = ctx;
-    size_t len = strlen(raw) + 1;
     if (s->pending_failed)
         return;
-    if (s->npending == s->pending_cap) {
-        size_t cap = s->pending_cap ? s->pending_cap * 2 : 4096;
-        struct pending_phone *p = realloc(s->pending, cap * sizeof *p);
-        if (!p) {
-            s->pending_failed = 1;
-            return;
-        }
-        s->pending = p;
-        s->pending_cap = cap;
-    }
-    if (s->pending_len + len > s->pending_text_cap || s->pending_len + len > UINT32_MAX) {
-        size_t cap = s->pending_text_cap ? s->pending_text_cap * 2 : 65536;
-        while (cap < s->pending_len + len)
-            cap *= 2;
-        char *t = s->pending_len + len > UINT32_MAX ? NULL : realloc(s->pending_text, cap);
-        if (!t) {
-            s->pending_failed = 1;
-            return;
-        }
-        s->pending_text = t;
-        s->pending_text_cap = cap;
-    }
-    struct pending_phone *p = &s->pending[s->npending++];
-    p->rec = (uint32_t)s->n;
-    p->text = (uint32_t)s->pending_len;
-    p->country[0] = country ? country[0] : 0;
-    p->country[1] = country ? country[1] : 0;
-    memcpy(s->pending_text + s->pending_len, raw, len);
-    s->pending_len += len;
+    if (phone_queue_add(s->phones, (uint32_t)s->n, raw, country))
+        s->pending_failed = 1;
+    else
+        s->npending++;
 }
 
-struct phone_job {
-    const struct profile_store *s;
-    const uint32_t *first;       /* distinct numbers: the pending entry of each */
-    struct phone_norm *result;
-    unsigned *flags;
-};
-
-static void parse_phones(void *ctx, size_t begin, size_t end, int worker)
+static void phone_result(void *ctx, uint32_t rec, const struct phone_norm *norm, unsigned flags)
 {
-    (void)worker;
-    struct phone_job *j = ctx;
-    for (size_t i = begin; i < end; i++) {
-        const struct pending_phone *p = &j->s->pending[j->first[i]];
-        char cc[3] = { p->country[0], p->country[1], 0 };
-        j->flags[i] = phone_normalise_key(j->s->pending_text + p->text, cc[0] ? cc : NULL,
-                                          &j->result[i]);
-    }
-}
-
-static int same_phone(const struct profile_store *s, uint32_t x, uint32_t y)
-{
-    const struct pending_phone *a = &s->pending[x], *b = &s->pending[y];
-    return a->country[0] == b->country[0] && a->country[1] == b->country[1] &&
-           strcmp(s->pending_text + a->text, s->pending_text + b->text) == 0;
+    struct profile_store *s = ctx;
+    profile_add_phone(s->norm, &s->profile[rec], norm, flags);
 }
 
 enum cm_status profile_store_finish(struct profile_store *s, int threads, char *err)
 {
     if (s->pending_failed)
         return cm_fail(err, CM_ERR_NOMEM, "out of memory for %zu phone numbers", s->npending);
-    size_t n = s->npending;
-    if (n == 0)
+    if (s->npending == 0)
         return CM_OK;
-    struct keyed_rec *k = malloc(n * sizeof *k);
-    uint32_t *uniq_of = malloc(n * sizeof *uniq_of);
-    uint32_t *first = malloc(n * sizeof *first);
-    struct phone_norm *result = NULL;
-    unsigned *flags = NULL;
-    enum cm_status rc = CM_OK;
-    if (!k || !uniq_of || !first) {
-        rc = cm_fail(err, CM_ERR_NOMEM, "out of memory for %zu phone numbers", n);
-        goto done;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const struct pending_phone *p = &s->pending[i];
-        const char *t = s->pending_text + p->text;
-        k[i] = (struct keyed_rec){ hash64(t, strlen(t), ((uint64_t)(unsigned char)p->country[0]
-                                   << 8) | (unsigned char)p->country[1]), (uint32_t)i, 0 };
-    }
-    if (radix_sort_keyed(k, n)) {
-        rc = cm_fail(err, CM_ERR_NOMEM, "out of memory sorting %zu phone numbers", n);
-        goto done;
-    }
-    /* distinct numbers; equal hashes are checked by text (a collision stays apart):
-     * each entry is compared with the distinct texts of its hash group so far, which
-     * is one text but for a collision */
-    size_t nu = 0;
-    for (size_t i = 0; i < n; ) {
-        size_t j = i + 1;
-        while (j < n && k[j].key == k[i].key)
-            j++;
-        size_t group_first = nu;
-        for (size_t a = i; a < j; a++) {
-            uint32_t e = k[a].rec;
-            size_t u = group_first;
-            while (u < nu && !same_phone(s, first[u], e))
-                u++;
-            if (u == nu)
-                first[nu++] = e;
-            uniq_of[e] = (uint32_t)u;
-        }
-        i = j;
-    }
-    result = malloc(nu * sizeof *result);
-    flags = malloc(nu * sizeof *flags);
-    if (!result || !flags) {
-        rc = cm_fail(err, CM_ERR_NOMEM, "out of memory for %zu phone numbers", nu);
-        goto done;
-    }
-    struct phone_job job = { s, first, result, flags };
-    parallel_for(nu, threads > 0 ? threads : parallel_cores(), parse_phones, &job);
-    for (size_t i = 0; i < n; i++)   /* in record and phone order, as normalising would */
-        profile_add_phone(s->norm, &s->profile[s->pending[i].rec], &result[uniq_of[i]],
-                          flags[uniq_of[i]]);
-    s->npending = 0;
-    s->pending_len = 0;
-done:
-    free(k);
-    free(uniq_of);
-    free(first);
-    free(result);
-    free(flags);
+    enum cm_status rc = phone_queue_finish(s->phones, threads > 0 ? threads : parallel_cores(),
+                                           phone_result, s, err);
+    if (!rc)
+        s->npending = 0;
     return rc;
 }
 
@@ -217,6 +114,10 @@ enum cm_status profile_store_init(struct profile_store *s, const struct normalis
         return cm_fail(err, CM_ERR_NOMEM, "out of memory");
     }
     s->nsources = nsources;
+    if (phone_queue_new(parallel_cores() > 1, &s->phones)) {
+        profile_store_free(s);
+        return cm_fail(err, CM_ERR_NOMEM, "out of memory");
+    }
     normaliser_defer_phones(s->norm, defer_phone, s);
     for (size_t i = 0; i < nsources; i++) {
         s->sources[i] = sources[i];
@@ -247,8 +148,7 @@ void profile_store_free(struct profile_store *s)
     free(s->keys);
     free(s->sources);
     free(s->source_country);
-    free(s->pending);
-    free(s->pending_text);
+    phone_queue_free(s->phones);
     memset(s, 0, sizeof *s);
 }
 

@@ -55,16 +55,12 @@ struct profile_store {
     char *keys;                  /* NUL-terminated source keys, back to back */
     size_t keys_len, keys_cap;
     const char **sources;        /* source names (borrowed from the config) */
-    struct pending_phone *pending;   /* phones waiting for profile_store_finish */
-    size_t npending, pending_cap;
-    char *pending_text;          /* their raw texts, NUL-terminated, back to back */
-    size_t pending_len, pending_text_cap;
-    int pending_failed;          /* out of memory while deferring: finish says so */
+    struct phone_queue *phones;  /* phone numbers waiting to be parsed (phone_queue.h) */
+    size_t npending;             /* how many: profile_store_finish empties it */
+    int pending_failed;          /* out of memory while queueing: finish says so */
     char (*source_country)[3];   /* per source: its default_country ("" = none) */
     size_t nsources;
 };
-
-struct pending_phone { uint32_t rec; uint32_t text; char country[2]; };
 
 /* A store for the sources named (borrowed: they must outlive it); default_country per
  * source may be NULL (none) or a list of nsources ISO alpha-2 codes or NULLs. */
@@ -79,8 +75,9 @@ enum cm_status profile_store_add(struct profile_store *s, size_t source,
                                  const struct contact *c, uint32_t *rec_no, char *err);
 
 /* After the last profile_store_add, before any resolver reads the store: parse the
- * records' phone numbers, each distinct (number, country) once, on `threads` threads
- * (0: one per core), into the profiles. Resolvers refuse an unfinished store. */
+ * records' phone numbers not yet parsed (a background thread parses them while records
+ * are added), each distinct (number, country) once, on `threads` threads (0: one per
+ * core), into the profiles. Resolvers refuse an unfinished store. */
 enum cm_status profile_store_finish(struct profile_store *s, int threads, char *err);
 
 static inline const char *profile_store_key(const struct profile_store *s, uint32_t rec)

@@ -22,6 +22,9 @@
 #      records/s of normalise alone (extract time taken off, measured in the same
 #      process), phone cache cold and warm, without phones, phone parsing alone, and the
 #      bytes of match profile per record (struct + string pool).
+#   7. the matcher at scale (BENCH_ONLY=match_scale, not part of a plain `make bench`):
+#      resolve at ~100k, 1M and 2M multi-CRM records, against `crmerge extract` of the
+#      same files.
 #   6. the matcher (BENCH_ONLY=match): `crmerge resolve` with each resolver (exact,
 #      fellegi_sunter) on the Febrl data sets 1-3 (read in place from ../shared/data/febrl,
 #      layout febrl, truth from their rec_ids by bench/febrl_truth.sh) and on a gen_multi
@@ -318,4 +321,40 @@ json.dump(c, open(sys.argv[3], "w"), indent=1)' "$mdir/files.json" "$method" "$m
     cat "$out/match.md"
     [ "$match_failed" = 0 ] || exit 1
 fi
+fi
+
+# 7. the matcher at scale (BENCH_ONLY=match_scale): crmerge resolve on gen_multi's file
+#    sources at about 100k, 1M and 2M records: seconds, peak RSS, F1, and the time of
+#    crmerge extract of the same files (the reading alone) measured in the same run.
+if [ "${BENCH_ONLY:-}" = match_scale ]; then
+echo "== matcher at scale (crmerge resolve on gen_multi file sources; $runs runs, median)"
+[ -x build/bench/gen_multi ] || make -j2 build/bench/gen_multi >/dev/null
+{ echo "| records | resolve wall | of it extract+normalise | resolve stage | crmerge extract alone | peak RSS | F1 |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|"; } >"$out/match_scale.md"
+for persons in ${BENCH_SCALE_PERSONS:-66500 665000 1330000}; do
+    d=$out/scale_$persons
+    [ -s "$d/truth.csv" ] || build/bench/gen_multi "$persons" "$d" --seed 7 2>/dev/null
+    awk -F, 'NR == 1 || $1 != "hubspot"' "$d/truth.csv" >"$d/truth_files.csv"
+    : >"$d/times"; : >"$d/stages"; : >"$d/extract"
+    for _ in $(seq "$runs"); do
+        /usr/bin/time -f '%e %M' -a -o "$d/times" ./crmerge resolve -c "$d/files.json" \
+            --clusters-out "$d/c.csv" 2>"$d/err" >/dev/null || { tail -3 "$d/err" >&2; exit 1; }
+        sed -n 's/.*extract+normalise \([0-9.]*\) s, resolve \([0-9.]*\) s.*/\1 \2/p' "$d/err" >>"$d/stages"
+        /usr/bin/time -f '%e' -a -o "$d/extract" ./crmerge extract -c "$d/files.json" >/dev/null 2>&1
+    done
+    records=$(($(wc -l <"$d/truth_files.csv") - 1))
+    f1=$(./crmerge eval --truth "$d/truth_files.csv" --clusters "$d/c.csv" --json |
+         python3 -c 'import json, sys; print("%.4f" % json.load(sys.stdin)["f1"])')
+    wall=$(awk '{print $1}' "$d/times" | median)
+    rss=$(awk '{print $2}' "$d/times" | median)
+    en=$(awk '{print $1}' "$d/stages" | median)
+    rs=$(awk '{print $2}' "$d/stages" | median)
+    ex=$(median <"$d/extract")
+    printf '  %8d records: %6.2f s (extract+normalise %.2f s, resolve %.2f s), extract alone %.2f s, %7.1f MB, F1 %s\n' \
+        "$records" "$wall" "$en" "$rs" "$ex" "$(calc "$rss / 1024")" "$f1"
+    printf '| %d | %.2f s | %.2f s | %.2f s | %.2f s | %.1f MB | %s |\n' "$records" "$wall" "$en" \
+        "$rs" "$ex" "$(calc "$rss / 1024")" "$f1" >>"$out/match_scale.md"
+    [ -n "${BENCH_KEEP:-}" ] || rm -rf "$d"
+done
+cat "$out/match_scale.md"
 fi

@@ -171,7 +171,7 @@ TEST(term_frequency_rare_names_count_more)
 {
     enum { N = 200 };
     struct contact *c = calloc(N, sizeof *c);
-    char (*key)[8] = calloc(N, sizeof *key);
+    char (*key)[16] = calloc(N, sizeof *key);
     for (int i = 0; i < N; i++) {
         snprintf(key[i], sizeof key[i], "%d", i);
         c[i] = person(key[i], i % 2 ? "Anna" : "Jan", i < 2 ? "Quirinius" : "Müller",

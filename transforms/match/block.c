@@ -533,10 +533,10 @@ enum cm_status block_pairs(const struct profile_store *s, const struct block_pas
     uint64_t *all = j.rc ? NULL : malloc((total ? total : 1) * sizeof *all);
     size_t n = 0;
     for (size_t i = 0; i < npasses; i++) {
-        if (all)
+        if (all && j.bufs[i].n)
             memcpy(all + n, j.bufs[i].v, j.bufs[i].n * sizeof *all);
         n += j.bufs[i].n;
-        if (samples && all) {
+        if (samples && all && j.bufs[i].n) {
             /* the first pairs of a pass: its blocks come in hashed-key order, so they are
              * a spread of blocks, not the first names of the alphabet */
             size_t take = j.bufs[i].n < samples->max ? j.bufs[i].n : samples->max;

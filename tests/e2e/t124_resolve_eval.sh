@@ -33,6 +33,20 @@ if [ -f "$FEBRL/dataset1.csv" ]; then
 
     check "bench/febrl_truth.sh writes the truth" \
         sh -c "bench/febrl_truth.sh '$FEBRL/dataset1.csv' >'$tmpdir/truth1.csv'"
+    # the matcher (the default) on the same file: the accuracy a user is promised
+    check "resolve --layout febrl dataset1 with the matcher" \
+        "$CRMERGE" resolve --layout febrl "$FEBRL/dataset1.csv" --clusters-out "$tmpdir/fs1.csv"
+    for d in 1 2 3; do
+        [ -f "$FEBRL/dataset$d.csv" ] || continue
+        bench/febrl_truth.sh "$FEBRL/dataset$d.csv" >"$tmpdir/truth_fs$d.csv"
+        "$CRMERGE" resolve --layout febrl "$FEBRL/dataset$d.csv" --clusters-out "$tmpdir/fs$d.csv" \
+            2>/dev/null
+        f1=$("$CRMERGE" eval --truth "$tmpdir/truth_fs$d.csv" --clusters "$tmpdir/fs$d.csv" --json |
+             py 'import json,sys; print(json.load(sys.stdin)["f1"])')
+        floor=$(case $d in 1) echo 0.998;; 2) echo 0.9995;; 3) echo 0.998;; esac)
+        check_eq "Febrl dataset$d, no SSN, no labels: pairwise F1 $f1 at least $floor" \
+            "$(py "print($f1 >= $floor)")" True
+    done
     check_eq "... source,source_key,person_id for 1000 records" \
         "$(head -1 "$tmpdir/truth1.csv") $(wc -l <"$tmpdir/truth1.csv") $(grep -c '^dataset1,rec-10-dup-0,10$' "$tmpdir/truth1.csv")" \
         "source,source_key,person_id 1001 1"

@@ -133,6 +133,10 @@ static uint8_t cmp_given(const struct profile_store *s, const struct match_profi
     struct text ta = text_of(s, a->given), tb = text_of(s, b->given);
     if ((ta.len == 1 || tb.len == 1) && ta.s[0] == tb.s[0])
         return GIVEN_INITIAL;
+    /* a short form the nickname table lacks: "chris" of "christopher", "alex" */
+    struct text sh = ta.len < tb.len ? ta : tb, lo = ta.len < tb.len ? tb : ta;
+    if (sh.len >= 3 && lo.len >= sh.len + 2 && memcmp(sh.s, lo.s, sh.len) == 0)
+        return GIVEN_CANON;
     double jw = best_jw(s, a->given, a->given_plain, b->given, b->given_plain);
     if (jw >= 0.92)
         return GIVEN_JW_HIGH;

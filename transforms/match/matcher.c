@@ -400,7 +400,7 @@ struct weighed {
     double total;                /* bits, prior included; -INFINITY: vetoed */
     double w[CMP_COUNT];
     uint8_t level[CMP_COUNT];
-    double where_damping;        /* bits taken off for agreeing address fields */
+    double where_damping;        /* bits taken off the address fields' sum (they overlap) */
     const char *rule;            /* the rule that vetoed or capped it */
     int capped;                  /* 1: may be reviewed, never merged (same-source rule) */
 };
@@ -430,7 +430,7 @@ static void weigh_levels(const struct matcher *x, uint32_t a, uint32_t b,
     out->rule = NULL;
     out->capped = 0;
     out->total = model_prior_weight(&x->model);
-    double other = 0, where_sum = 0, where_max = 0;
+    double other = 0, where_sum = 0, where_max = 0, away_sum = 0, away_min = 0;
     for (int c = 0; c < CMP_COUNT; c++) {
         int l = out->level[c];
         double w = (x->use_tf && l && l == cmp_defs[c].tf_level && tfv[c] &&
@@ -451,6 +451,10 @@ static void weigh_levels(const struct matcher *x, uint32_t a, uint32_t b,
             where_sum += w;          /* agreement on where: damped below */
             if (w > where_max)
                 where_max = w;
+        } else if (where_cmp(c) && w < 0 && c != CMP_COMPANY) {
+            away_sum += w;           /* disagreement on the address: damped too */
+            if (w < away_min)
+                away_min = w;
         } else {
             out->total += w;
         }
@@ -462,6 +466,10 @@ static void weigh_levels(const struct matcher *x, uint32_t a, uint32_t b,
      * counts whole, the others half. */
     out->where_damping = (where_sum - where_max) * WHERE_DAMPING;
     out->total += where_sum - out->where_damping;
+    /* and so do the fields of two different addresses (a person who moved): the
+     * strongest disagreement whole, the others half */
+    out->where_damping -= (away_sum - away_min) * WHERE_DAMPING;
+    out->total += away_sum - (away_sum - away_min) * WHERE_DAMPING;
     if (x->ncannot && is_cannot(x, a, b)) {
         out->rule = "cannot-link override";
         out->total = -INFINITY;
@@ -885,10 +893,10 @@ static enum cm_status fs_explain(void *r, const struct profile_store *s, uint32_
                         cmp_defs[c].level[w.level[c]], w.w[c], tf ? "(term frequency) " : "",
                         running);
     }
-    if (!rc && w.where_damping > 0) {
+    if (!rc && w.where_damping != 0) {
         running -= w.where_damping;
-        rc = buf_printf(out, "%-16s %-34s %+9.2f  = %+.2f\n", "address, counted once",
-                        "(agreeing address fields overlap)", -w.where_damping, running);
+        rc = buf_printf(out, "%-16s %-34s %+9.2f  = %+.2f\n", "address once",
+                        "(address fields say one thing)", -w.where_damping, running);
     }
     double prob = probability(w.total);
     enum pair_decision d = decide(x, &w);

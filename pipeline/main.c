@@ -523,10 +523,15 @@ static void print_resolve_summary(const struct resolve_run *rr, const struct con
 /* -c CONFIG or --layout NAME FILE...: extract, normalise, resolve (resolve_run.h).
  * on_record (may be NULL) sees every record as it is added. The exit code of a bad
  * command line, else 0 with *rc the status of the work. */
-static int resolve_sources(const char *cmd, const struct resolve_opts *o, char **files,
-                           int nfiles, int train, struct resolve_run *rr, struct config **cfg,
-                           void (*on_record)(void *, uint32_t, const char *), void *record_ctx,
-                           char *err, enum cm_status *rc)
+/* Called between reading and resolving (eval: the truth's persons for the report). */
+typedef enum cm_status (*after_fill_fn)(void *ctx, struct resolve_run *rr, char *err);
+
+static int resolve_sources_then(const char *cmd, const struct resolve_opts *o, char **files,
+                                int nfiles, int train, struct resolve_run *rr,
+                                struct config **cfg,
+                                void (*on_record)(void *, uint32_t, const char *),
+                                void *record_ctx, after_fill_fn after_fill, void *fill_ctx,
+                                char *err, enum cm_status *rc)
 {
     *rc = CM_OK;
     memset(rr, 0, sizeof *rr);
@@ -538,8 +543,18 @@ static int resolve_sources(const char *cmd, const struct resolve_opts *o, char *
     rr->on_record = on_record;
     rr->record_ctx = record_ctx;
     if (!*rc) *rc = resolve_run_fill(rr, *cfg, print_rejected, NULL, err);
+    if (!*rc && after_fill) *rc = after_fill(fill_ctx, rr, err);
     if (!*rc) *rc = resolve_run_resolve(rr, err);
     return EXIT_OK;
+}
+
+static int resolve_sources(const char *cmd, const struct resolve_opts *o, char **files,
+                           int nfiles, int train, struct resolve_run *rr, struct config **cfg,
+                           void (*on_record)(void *, uint32_t, const char *), void *record_ctx,
+                           char *err, enum cm_status *rc)
+{
+    return resolve_sources_then(cmd, o, files, nfiles, train, rr, cfg, on_record, record_ctx,
+                                NULL, NULL, err, rc);
 }
 
 static int cmd_resolve(int argc, char **argv)
@@ -581,6 +596,28 @@ static enum cm_status clusters_to_eval(const struct resolve_run *rr, struct eval
     return rc;
 }
 
+/* The truth's person of every record in the store, so the resolver's report says how
+ * many true pairs blocking found (pair completeness). */
+static enum cm_status truth_to_store(void *ctx, struct resolve_run *rr, char *err)
+{
+    struct eval *e = ctx;
+    uint32_t *person = malloc((rr->store.n ? rr->store.n : 1) * sizeof *person);
+    if (!person)
+        return cm_fail(err, CM_ERR_NOMEM, "out of memory for the truth");
+    for (uint32_t i = 0; i < rr->store.n; i++)
+        person[i] = eval_truth_person(e, profile_store_source(&rr->store, i),
+                                      profile_store_key(&rr->store, i));
+    rr->store.truth_person = person;
+    return CM_OK;
+}
+
+/* The blocking figures of the report when a truth was given, or NULL. */
+static const json_t *report_blocking(const struct resolve_run *rr)
+{
+    const json_t *b = rr->report ? json_object_get(rr->report, "blocking") : NULL;
+    return b && json_object_get(b, "pair_completeness") ? b : NULL;
+}
+
 static int cmd_eval(int argc, char **argv)
 {
     struct resolve_opts o;
@@ -611,8 +648,8 @@ static int cmd_eval(int argc, char **argv)
     if (!rc && o.clusters) {
         rc = eval_read_clusters(e, o.clusters, err);
     } else if (!rc) {
-        int code = resolve_sources("eval", &o, argv + optind, argc - optind, 0, &rr, &cfg,
-                                   NULL, NULL, err, &rc);
+        int code = resolve_sources_then("eval", &o, argv + optind, argc - optind, 0, &rr, &cfg,
+                                        NULL, NULL, truth_to_store, e, err, &rc);
         if (code) {
             eval_free(e);
             return code;
@@ -622,8 +659,12 @@ static int cmd_eval(int argc, char **argv)
     }
     const struct eval_result *r = NULL;
     if (!rc) rc = eval_compute(e, o.worst, &r, err);
+    const json_t *blk = rc ? NULL : report_blocking(&rr);
     if (!rc && o.json) {
         json_t *j = eval_to_json(r);
+        if (j && blk)
+            json_object_set_new(j, "blocking_pair_completeness",
+                                json_real(json_real_value(json_object_get(blk, "pair_completeness"))));
         char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER |
                                        JSON_REAL_PRECISION(12)) : NULL;
         if (text)
@@ -634,10 +675,19 @@ static int cmd_eval(int argc, char **argv)
         json_decref(j);
     } else if (!rc) {
         rc = eval_print(r, stdout);
+        if (!rc && blk)
+            printf("blocking %lld of %lld true pairs were candidates (pair completeness %.6f), "
+                   "%lld candidate pairs in all\n",
+                   (long long)json_integer_value(json_object_get(blk, "true_pairs_blocked")),
+                   (long long)json_integer_value(json_object_get(blk, "true_pairs")),
+                   json_real_value(json_object_get(blk, "pair_completeness")),
+                   (long long)json_integer_value(json_object_get(blk, "pairs")));
     }
     if (!rc && fflush(stdout) != 0)
         rc = cm_fail(err, CM_ERR_IO, "cannot write to standard output");
     eval_free(e);
+    free((uint32_t *)rr.store.truth_person);         /* truth_to_store's: the store borrows */
+    rr.store.truth_person = NULL;
     resolve_run_free(&rr);
     config_free(cfg);
     return rc ? fail(rc, err) : EXIT_OK;

@@ -60,6 +60,10 @@ struct profile_store {
     int pending_failed;          /* out of memory while queueing: finish says so */
     char (*source_country)[3];   /* per source: its default_country ("" = none) */
     size_t nsources;
+    /* Optional, for measuring (`crmerge eval`): each record's person in a ground truth,
+     * UINT32_MAX where the truth does not know it; n entries, borrowed. A resolver may
+     * report how many true pairs its blocking found; it never decides by it. */
+    const uint32_t *truth_person;
 };
 
 /* A store for the sources named (borrowed: they must outlive it); default_country per

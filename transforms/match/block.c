@@ -468,6 +468,43 @@ static enum cm_status run_pass(const struct profile_store *s, const struct block
     return rc;
 }
 
+enum cm_status block_groups(const struct profile_store *s, const struct block_pass *p,
+                            block_group_fn *fn, void *ctx, char *err)
+{
+    struct keyed_rec *k = malloc((s->n * 4 + 1) * sizeof *k);
+    uint32_t *recs = malloc((s->n + 1) * sizeof *recs);
+    if (!k || !recs) {
+        free(k);
+        free(recs);
+        return cm_fail(err, CM_ERR_NOMEM, "out of memory for blocking");
+    }
+    size_t nk = 0;
+    for (uint32_t r = 0; r < s->n; r++) {
+        uint64_t keys[4];
+        uint8_t choice[4][BLOCK_MAX_PARTS];
+        int n = record_keys(s, p, r, keys, choice);
+        for (int i = 0; i < n; i++)
+            k[nk++] = (struct keyed_rec){ keys[i], r, 0 };
+    }
+    enum cm_status rc = radix_sort_keyed(k, nk) ? cm_fail(err, CM_ERR_NOMEM, "out of memory "
+                                                          "sorting blocking keys") : CM_OK;
+    for (size_t i = 0; !rc && i < nk; ) {
+        size_t j = i + 1, n = 1;
+        recs[0] = k[i].rec;
+        while (j < nk && k[j].key == k[i].key) {
+            if (k[j].rec != recs[n - 1])
+                recs[n++] = k[j].rec;
+            j++;
+        }
+        if (n >= 2 && fn(ctx, recs, n))
+            break;
+        i = j;
+    }
+    free(k);
+    free(recs);
+    return rc;
+}
+
 struct pass_job {
     const struct profile_store *s;
     const struct block_pass *passes;
@@ -563,6 +600,47 @@ enum cm_status block_pairs(const struct profile_store *s, const struct block_pas
     return CM_OK;
 }
 
+static int u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+enum cm_status block_completeness(const struct profile_store *s, const uint64_t *pairs,
+                                  size_t npairs, struct block_stats *st, char *err)
+{
+    st->with_truth = 0;
+    if (!s->truth_person)
+        return CM_OK;
+    uint32_t *p = malloc((s->n ? s->n : 1) * sizeof *p);
+    if (!p)
+        return cm_fail(err, CM_ERR_NOMEM, "out of memory for the truth");
+    size_t k = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->truth_person[i] != UINT32_MAX)
+            p[k++] = s->truth_person[i];
+    }
+    qsort(p, k, sizeof *p, u32_cmp);
+    size_t total = 0;
+    for (size_t i = 0; i < k; ) {
+        size_t j = i + 1;
+        while (j < k && p[j] == p[i])
+            j++;
+        total += (j - i) * (j - i - 1) / 2;
+        i = j;
+    }
+    free(p);
+    size_t found = 0;
+    for (size_t i = 0; i < npairs; i++) {
+        uint32_t a = s->truth_person[pairs[i] >> 32], b = s->truth_person[(uint32_t)pairs[i]];
+        found += a != UINT32_MAX && a == b;
+    }
+    st->true_pairs = total;
+    st->true_pairs_found = found;
+    st->with_truth = 1;
+    return CM_OK;
+}
+
 uint32_t block_pass_comparisons(const struct block_pass *p)
 {
     uint32_t m = 0;
@@ -612,6 +690,13 @@ json_t *block_stats_json(const struct block_pass *passes, const struct block_sta
             "pairs", (json_int_t)p->pairs, "capped_blocks", (json_int_t)p->capped_blocks,
             "capped_records", (json_int_t)p->capped_records, "biggest_capped", capped));
     }
-    return json_pack("{s:o, s:I, s:f}", "passes", list, "pairs", (json_int_t)st->pairs,
-                     "reduction_ratio", st->reduction_ratio);
+    json_t *j = json_pack("{s:o, s:I, s:f}", "passes", list, "pairs", (json_int_t)st->pairs,
+                          "reduction_ratio", st->reduction_ratio);
+    if (j && st->with_truth)
+        json_object_update_new(j, json_pack("{s:I, s:I, s:f}",
+            "true_pairs", (json_int_t)st->true_pairs,
+            "true_pairs_blocked", (json_int_t)st->true_pairs_found,
+            "pair_completeness", st->true_pairs ? (double)st->true_pairs_found /
+                                                  (double)st->true_pairs : 1.0));
+    return j;
 }

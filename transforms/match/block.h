@@ -69,7 +69,15 @@ struct block_stats {
     struct block_pass_stats pass[BLOCK_MAX_PASSES];
     size_t pairs;                /* distinct pairs of all passes */
     double reduction_ratio;      /* 1 - pairs / (n(n-1)/2) */
+    /* with a truth (profile_store.truth_person): pairs of one person, and how many of
+     * them blocking made candidates; pair completeness = found / true */
+    size_t true_pairs, true_pairs_found;
+    int with_truth;
 };
+
+/* Fill st's truth figures from the candidate pairs (sorted, distinct). */
+enum cm_status block_completeness(const struct profile_store *s, const uint64_t *pairs,
+                                  size_t npairs, struct block_stats *st, char *err);
 
 /* The default passes for contacts. */
 size_t block_default_passes(struct block_pass *out, size_t cap);
@@ -96,6 +104,13 @@ uint32_t block_pass_comparisons(const struct block_pass *p);
  * passes are not told (their pairs depend on the neighbours). For explain. */
 uint32_t block_shared_passes(const struct profile_store *s, const struct block_pass *passes,
                              size_t npasses, uint32_t a, uint32_t b);
+
+/* The records that share each key of an equality pass, block by block, whatever the
+ * cap (recs sorted, n >= 2): what the exact resolver unites. fn returns non-zero to
+ * stop. */
+typedef int block_group_fn(void *ctx, const uint32_t *recs, size_t n);
+enum cm_status block_groups(const struct profile_store *s, const struct block_pass *p,
+                            block_group_fn *fn, void *ctx, char *err);
 
 /* The pass report as JSON (a new reference). */
 json_t *block_stats_json(const struct block_pass *passes, const struct block_stats *st);

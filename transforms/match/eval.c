@@ -86,6 +86,20 @@ static enum cm_status record_entry(struct eval *e, const char *source, const cha
     return CM_OK;
 }
 
+uint32_t eval_truth_person(const struct eval *e, const char *source, const char *key)
+{
+    size_t ls = strlen(source), lk = strlen(key);
+    char stack[512];
+    if (ls + lk + 2 > sizeof stack)
+        return UINT32_MAX;
+    memcpy(stack, source, ls + 1);
+    memcpy(stack + ls + 1, key, lk);
+    uint32_t entry;
+    if (keymap_find(&e->records, stack, ls + 1 + lk, &entry) != 0)
+        return UINT32_MAX;
+    return e->person_of[entry] == NONE ? UINT32_MAX : e->person_of[entry];
+}
+
 static const char *entry_source(const struct eval *e, uint32_t entry)
 {
     return keymap_key(&e->records, entry);

@@ -29,6 +29,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "pipeline/status.h"
 
@@ -76,6 +77,10 @@ enum cm_status eval_add_cluster(struct eval *e, const char *source, const char *
  * (keys may hold commas). A file that cannot be opened is CM_ERR_CONFIG; a missing
  * column, a bad row or value is CM_ERR_INPUT naming the file and line. */
 enum cm_status eval_read_truth(struct eval *e, const char *path, char *err);
+
+/* The truth's person of a record as a number (0, 1, ... for the persons read), or
+ * UINT32_MAX when the truth does not name the record. */
+uint32_t eval_truth_person(const struct eval *e, const char *source, const char *source_key);
 enum cm_status eval_read_clusters(struct eval *e, const char *path, char *err);
 
 /* Measure what was added; the worst mixed clusters, up to `worst` of them. No record in

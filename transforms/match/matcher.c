@@ -739,6 +739,13 @@ static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_
     if (rc)
         return rc;
     x->pairs = npairs;
+    rc = block_completeness(s, pairs, npairs, &x->bstats, err);
+    if (rc) {
+        free(pairs);
+        for (size_t i = 0; i < BLOCK_MAX_PASSES; i++)
+            free(samples.pair[i]);
+        return rc;
+    }
     double t1 = seconds();
     x->t_block = t1 - t0;
 

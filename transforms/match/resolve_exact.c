@@ -3,12 +3,14 @@
  * against: two records are one customer when they share a normalised e-mail address
  * (email.c's form; role addresses such as info@ and invalid ones never count) or repeat
  * a source key within one source; closed transitively. Nothing fuzzy: no names, no
- * phones. Its rule lives on as the matcher's e-mail blocking pass.
+ * phones. It is the matcher's e-mail blocking pass (block.c) with every block taken as
+ * one customer, no more.
  *
  * It chains strangers who share one address (a family's mailbox) into one customer:
  * use it only to compare. */
 #include <stdlib.h>
 #include <string.h>
+#include "transforms/match/block.h"
 #include "transforms/match/unionfind.h"
 #include "transforms/resolve.h"
 
@@ -33,16 +35,6 @@ static enum cm_status exact_add(void *r, const struct profile_store *s, uint32_t
     return CM_OK;                /* everything happens in resolve */
 }
 
-struct email_rec { uint32_t email, rec; };
-
-static int email_rec_cmp(const void *a, const void *b)
-{
-    const struct email_rec *x = a, *y = b;
-    if (x->email != y->email)
-        return x->email < y->email ? -1 : 1;
-    return x->rec < y->rec ? -1 : x->rec > y->rec;
-}
-
 static enum cm_status report(const struct resolve_sink *sink, uint32_t a, uint32_t b,
                              const char *rule, char *err)
 {
@@ -50,6 +42,27 @@ static enum cm_status report(const struct resolve_sink *sink, uint32_t a, uint32
         return CM_OK;
     struct pair_result p = { a < b ? a : b, a < b ? b : a, 0, 1, PAIR_MATCH, rule, "[]" };
     return sink->on_pair(sink->ctx, &p, err);
+}
+
+struct unite_ctx {
+    struct exact *x;
+    uint32_t *parent;
+    const struct resolve_sink *sink;
+    enum cm_status rc;
+    char *err;
+};
+
+/* Every record of a block with the first: all share the key. */
+static int unite_group(void *ctx, const uint32_t *recs, size_t n)
+{
+    struct unite_ctx *u = ctx;
+    for (size_t i = 1; i < n && !u->rc; i++) {
+        if (uf_unite(u->parent, recs[0], recs[i])) {
+            u->x->pairs++;
+            u->rc = report(u->sink, recs[0], recs[i], "same e-mail", u->err);
+        }
+    }
+    return u->rc != CM_OK;
 }
 
 static enum cm_status exact_resolve(void *r, const struct profile_store *s, uint32_t *cluster_of,
@@ -63,20 +76,6 @@ static enum cm_status exact_resolve(void *r, const struct profile_store *s, uint
     enum cm_status rc = profile_store_key_groups(s, &first, &x->duplicate_keys, err);
     if (rc)
         return rc;
-    struct email_rec *e = malloc((s->n * PROFILE_EMAILS + 1) * sizeof *e);
-    if (!e) {
-        free(first);
-        return cm_fail(err, CM_ERR_NOMEM, "out of memory");
-    }
-    size_t ne = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        const struct match_profile *p = &s->profile[i];
-        for (int k = 0; k < PROFILE_EMAILS; k++) {
-            if (p->email[k] && !(p->email_flags[k] & (PEMAIL_ROLE | PEMAIL_INVALID)))
-                e[ne++] = (struct email_rec){ p->email[k], (uint32_t)i };
-        }
-    }
-    qsort(e, ne, sizeof *e, email_rec_cmp);
     uf_init(cluster_of, s->n);
     for (size_t i = 0; !rc && i < s->n; i++) {
         if (first[i] != i && uf_unite(cluster_of, first[i], (uint32_t)i)) {
@@ -84,13 +83,16 @@ static enum cm_status exact_resolve(void *r, const struct profile_store *s, uint
             rc = report(sink, first[i], (uint32_t)i, "same source key", err);
         }
     }
-    for (size_t i = 1; !rc && i < ne; i++) {
-        if (e[i].email == e[i - 1].email && e[i].rec != e[i - 1].rec &&
-            uf_unite(cluster_of, e[i - 1].rec, e[i].rec)) {
-            x->pairs++;
-            rc = report(sink, e[i - 1].rec, e[i].rec, "same e-mail", err);
-        }
-    }
+    free(first);
+    /* the matcher's e-mail blocking pass, every block united whole */
+    struct block_pass email;
+    size_t npass = 0;
+    json_t *spec = json_pack("[s]", "email");
+    if (!rc) rc = block_passes_from_json(spec, "exact", &email, 1, &npass, err);
+    json_decref(spec);
+    struct unite_ctx u = { x, cluster_of, sink, CM_OK, err };
+    if (!rc) rc = block_groups(s, &email, unite_group, &u, err);
+    if (!rc) rc = u.rc;
     x->clusters = 0;
     for (size_t i = 0; i < s->n; i++) {
         cluster_of[i] = uf_find(cluster_of, (uint32_t)i);
@@ -98,8 +100,6 @@ static enum cm_status exact_resolve(void *r, const struct profile_store *s, uint
             x->clusters++;
     }
     x->records = s->n;
-    free(e);
-    free(first);
     return rc;
 }
 

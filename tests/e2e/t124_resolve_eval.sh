@@ -47,6 +47,9 @@ if [ -f "$FEBRL/dataset1.csv" ]; then
         check_eq "Febrl dataset$d, no SSN, no labels: pairwise F1 $f1 at least $floor" \
             "$(py "print($f1 >= $floor)")" True
     done
+    check_grep "eval in process reports blocking's pair completeness against the truth" \
+        '^blocking [0-9]+ of 500 true pairs were candidates \(pair completeness (1\.000000|0\.99[0-9]+)\)' \
+        "$CRMERGE" eval --truth "$tmpdir/truth_fs1.csv" --layout febrl "$FEBRL/dataset1.csv"
     check_eq "... source,source_key,person_id for 1000 records" \
         "$(head -1 "$tmpdir/truth1.csv") $(wc -l <"$tmpdir/truth1.csv") $(grep -c '^dataset1,rec-10-dup-0,10$' "$tmpdir/truth1.csv")" \
         "source,source_key,person_id 1001 1"

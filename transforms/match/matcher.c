@@ -423,6 +423,8 @@ static int name_cmp(int c)
 }
 
 /* The weight of a pair whose levels (out->level) and shared values (tfv) are known. */
+static int given_differs(int level);
+
 static void weigh_levels(const struct matcher *x, uint32_t a, uint32_t b,
                          const uint64_t tfv[CMP_COUNT], struct weighed *out)
 {
@@ -479,7 +481,7 @@ static void weigh_levels(const struct matcher *x, uint32_t a, uint32_t b,
     } else if (x->rule_suffix && out->level[CMP_SUFFIX] == SUFFIX_DIFFERENT) {
         out->rule = "different name suffixes (Jr./Sr.) never merge";
         out->total = -INFINITY;
-    } else if (x->rule_household && out->level[CMP_GIVEN] == GIVEN_DIFFERENT &&
+    } else if (x->rule_household && given_differs(out->level[CMP_GIVEN]) &&
                !(out->level[CMP_BIRTH] >= BIRTH_EXACT && out->level[CMP_BIRTH] < BIRTH_DIFFERENT) &&
                x->contact_data) {
         /* spouses, parent and child, colleagues: one address, phone, company, even one
@@ -515,6 +517,14 @@ static void weigh(const struct matcher *x, uint32_t a, uint32_t b, struct weighe
     uint64_t tfv[CMP_COUNT];
     compare_pair(x->s, &x->cmp, a, b, out->level, tfv);
     weigh_levels(x, a, b, tfv, out);
+}
+
+/* Given names that name another person in contact data: different, or one the other's
+ * family name while the other names differ (two colleagues, Pamela James and James
+ * Garcia). Names only alike (Jaro–Winkler, phonetic) are left to the weights: typos. */
+static int given_differs(int level)
+{
+    return level == GIVEN_DIFFERENT || level == GIVEN_HALF_SWAPPED;
 }
 
 static double probability(double w)

@@ -267,6 +267,42 @@ TEST(overrides_always_win)
     profile_store_free(&s);
 }
 
+/* Spouses and colleagues: one address, one company, one switchboard, different given
+ * names. The matcher keeps them apart and says which rule did; the same person's two
+ * records still merge. */
+TEST(household_rule_keeps_colleagues_apart)
+{
+    struct contact c[] = {
+        person("1", "Ann", "Cole", "ann@cole.example", "Baker St 12", "Springfield"),
+        person("2", "Tom", "Cole", "tom@cole.example", "Baker St 12", "Springfield"),
+        person("3", "Ann", "Cole", "ann@cole.example", "Baker Street 12", "Springfield"),
+        person("4", "Zoe", "Quinn", "zq@q.example", "Elm Ave 3", "Berlin"),
+    };
+    for (int i = 0; i < 4; i++) {
+        c[i].company = i < 3 ? "Cole Bakery" : "Quinn AG";
+        c[i].phones[0].number = i < 3 ? "+1 217 555 0100" : "+49 30 1234567";
+        c[i].nphones = 1;
+    }
+    struct profile_store s;
+    store_of(&s, c, 4);
+    const struct resolver_ops *ops = resolver_find("fellegi_sunter");
+    char err[CM_ERRBUF] = "";
+    struct resolve_config cfg = { NULL, "match", NULL, 1 };
+    void *r = NULL;
+    CHECK_INT(ops->xNew(&cfg, &r, err), CM_OK);
+    uint32_t cl[4];
+    CHECK_INT(ops->xResolve(r, &s, cl, NULL, err), CM_OK);
+    CHECK(cl[0] == cl[2]);                   /* Ann twice: one customer */
+    CHECK(cl[1] != cl[0]);                   /* Tom is not Ann */
+    CHECK(cl[3] != cl[0]);
+    struct buf b = BUF_INIT(0);
+    CHECK_INT(ops->xExplain(r, &s, 0, 1, cl, &b, err), CM_OK);
+    CHECK(strstr(b.data, "rule: different given names") != NULL);
+    buf_free(&b);
+    ops->xFree(r);
+    profile_store_free(&s);
+}
+
 TEST(config_errors_name_the_key)
 {
     const struct resolver_ops *ops = resolver_find("fellegi_sunter");
@@ -397,6 +433,7 @@ int main(void)
     RUN(term_frequency_rare_names_count_more);
     RUN(cluster_repair_breaks_a_weak_chain_and_respects_cannot_link);
     RUN(overrides_always_win);
+    RUN(household_rule_keeps_colleagues_apart);
     RUN(config_errors_name_the_key);
     RUN(febrl_dataset1_accuracy_and_threads);
     return test_report();

@@ -38,7 +38,7 @@ struct matcher {
     uint64_t seed;
     int em_iterations;
     int threads;
-    int rule_birth, rule_suffix, rule_same_source, rule_household;
+    int rule_birth, rule_suffix, rule_same_source, rule_household, rule_private_emails;
     int contact_data;            /* most records carry e-mails, phones or employers */
     size_t repair_max;
     json_t *must_spec, *cannot_spec;   /* ["source:key", "source:key"] lists */
@@ -229,6 +229,8 @@ static enum cm_status configure(struct matcher *x, const struct resolve_config *
                            &x->rule_same_source, err);
     if (!rc) rc = get_bool(rules, "match.rules", "different_given_names_need_personal_evidence",
                            1, &x->rule_household, err);
+    if (!rc) rc = get_bool(rules, "match.rules", "private_emails_at_one_home_are_two_people",
+                           0, &x->rule_private_emails, err);
     if (!rc && rules) {
         const char *key;
         json_t *val;
@@ -236,10 +238,12 @@ static enum cm_status configure(struct matcher *x, const struct resolve_config *
             if (strcmp(key, "different_birth_dates_never_merge") &&
                 strcmp(key, "different_suffixes_never_merge") &&
                 strcmp(key, "same_source_needs_more_than_name") &&
-                strcmp(key, "different_given_names_need_personal_evidence"))
+                strcmp(key, "different_given_names_need_personal_evidence") &&
+                strcmp(key, "private_emails_at_one_home_are_two_people"))
                 return cm_fail(err, CM_ERR_CONFIG, "match.rules.%s: unknown rule (known: "
                                "different_birth_dates_never_merge, different_suffixes_never_merge, "
-                               "same_source_needs_more_than_name, different_given_names_need_personal_evidence)", key);
+                               "same_source_needs_more_than_name, different_given_names_need_personal_evidence, "
+                               "private_emails_at_one_home_are_two_people)", key);
         }
     }
     if (!rc) rc = check_pairs(m ? json_object_get(m, "must_link") : NULL, "must_link", err);
@@ -425,6 +429,17 @@ static int name_cmp(int c)
 /* The weight of a pair whose levels (out->level) and shared values (tfv) are known. */
 static int given_differs(int level);
 
+/* A private (free-mail, not role) address among the record's e-mails. */
+static int has_freemail(const struct match_profile *p)
+{
+    for (int i = 0; i < PROFILE_EMAILS; i++) {
+        if (p->email[i] && (p->email_flags[i] & PEMAIL_FREEMAIL) &&
+            !(p->email_flags[i] & (PEMAIL_ROLE | PEMAIL_INVALID)))
+            return 1;
+    }
+    return 0;
+}
+
 static void weigh_levels(const struct matcher *x, uint32_t a, uint32_t b,
                          const uint64_t tfv[CMP_COUNT], struct weighed *out)
 {
@@ -499,6 +514,15 @@ static void weigh_levels(const struct matcher *x, uint32_t a, uint32_t b,
          * different. A married name keeps its own e-mail: that, or a birth date, lets
          * the pair merge. */
         out->rule = "different family names: a shared address, phone or company alone does not merge";
+        out->capped = 1;
+    } else if (x->rule_private_emails && x->contact_data && out->level[CMP_EMAIL] == EMAIL_DIFFERENT &&
+               (out->level[CMP_PHONE] == LV_EXACT ||
+                (out->level[CMP_HOUSE] == LV_EXACT && out->level[CMP_STREET] == LV_EXACT)) &&
+               has_freemail(&s->profile[a]) && has_freemail(&s->profile[b]) &&
+               !(out->level[CMP_BIRTH] >= BIRTH_EXACT && out->level[CMP_BIRTH] < BIRTH_DIFFERENT)) {
+        /* one name, one home, two private addresses of their own: parent and child (the
+         * same person's work and private addresses do not count here) */
+        out->rule = "one home and two private e-mail addresses: a parent and child look like this";
         out->capped = 1;
     } else if (x->rule_household && x->contact_data && other <= 0) {
         /* contact data where two records have nothing but names in common: namesakes

@@ -28,6 +28,18 @@ static const char *const plus_tag_domains[] = {
     NULL
 };
 
+/* Free-mail providers people hold private addresses at (US, German, European). */
+static const char *const freemail_domains[] = {
+    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.de", "yahoo.co.uk", "yahoo.fr",
+    "aol.com", "aol.de", "hotmail.com", "hotmail.de", "hotmail.co.uk", "outlook.com",
+    "outlook.de", "live.com", "live.de", "msn.com", "icloud.com", "me.com", "mac.com",
+    "comcast.net", "att.net", "verizon.net", "sbcglobal.net", "cox.net", "charter.net",
+    "gmx.de", "gmx.net", "gmx.at", "gmx.ch", "web.de", "t-online.de", "freenet.de",
+    "arcor.de", "posteo.de", "mail.de", "online.de", "bluewin.ch", "protonmail.com",
+    "proton.me", "orange.fr", "free.fr", "laposte.net", "libero.it", "mail.ru", "yandex.ru",
+    NULL
+};
+
 static int is_space(char ch)
 {
     return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f';
@@ -188,6 +200,8 @@ unsigned email_normalise(const char *raw, unsigned options, struct buf *out)
     size_t base_len = plus ? (size_t)(plus - lbuf) : local_len;
     if (in_list(lbuf, base_len, email_role_names))
         flags |= EMAIL_ROLE;
+    if (in_list(dbuf, dom_len, freemail_domains))
+        flags |= EMAIL_FREEMAIL;
 
     /* rule 8 */
     if (options & EMAIL_PROVIDER_RULES) {

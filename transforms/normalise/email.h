@@ -57,6 +57,8 @@
 #define EMAIL_EMPTY          0x04u  /* empty or white space only; nothing appended */
 #define EMAIL_ROLE           0x08u  /* info@, sales@, ...: a company's, not a person's */
 #define EMAIL_NOMEM          0x10u  /* out could not grow (with EMAIL_INVALID) */
+#define EMAIL_FREEMAIL       0x20u  /* a free-mail provider's (gmail.com, gmx.de, ...):
+                                       a private address, not an employer's */
 /* EMAIL_PROVIDER_RULES (0x01) in the result: provider rules changed the address */
 
 /* Normalise raw (NUL-terminated; NULL is empty) as above; the result, when there is one,

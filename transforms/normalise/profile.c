@@ -270,7 +270,8 @@ static enum cm_status emails(struct normaliser *n, const struct contact *c,
         enum cm_status rc = intern(n, n->scratch.data, &p->email[k]);
         if (rc)
             return rc;
-        p->email_flags[k++] = (uint8_t)(f & EMAIL_ROLE ? PEMAIL_ROLE : 0);
+        p->email_flags[k++] = (uint8_t)((f & EMAIL_ROLE ? PEMAIL_ROLE : 0) |
+                                        (f & EMAIL_FREEMAIL ? PEMAIL_FREEMAIL : 0));
     }
     return CM_OK;
 }

@@ -46,6 +46,7 @@
 /* per e-mail / per phone flags */
 #define PEMAIL_INVALID  1u       /* kept out of the profile's key: the raw text stays in the contact */
 #define PEMAIL_ROLE     2u       /* info@, sales@: identifies a company, not a person */
+#define PEMAIL_FREEMAIL 4u       /* at a free-mail provider: a private address */
 #define PPHONE_INVALID  1u
 #define PPHONE_EXCEL    2u       /* 4.91701E+11: digits lost, nothing invented */
 #define PPHONE_MOBILE   4u

@@ -190,25 +190,40 @@ TEST(roles)
 
 TEST(provider_rules)
 {
+#define FM EMAIL_FREEMAIL
     static const struct email_case cases[] = {
         /* off by default: nothing but case */
-        { "Ann.Cole+crm@GMail.com",      0,  "ann.cole+crm@gmail.com", 0 },
-        { "ann.cole@googlemail.com",     0,  "ann.cole@googlemail.com", 0 },
+        { "Ann.Cole+crm@GMail.com",      0,  "ann.cole+crm@gmail.com", FM },
+        { "ann.cole@googlemail.com",     0,  "ann.cole@googlemail.com", FM },
         /* on */
-        { "Ann.Cole+crm@GMail.com",      PR, "anncole@gmail.com", PR },
-        { "a.n.n.cole@gmail.com",        PR, "anncole@gmail.com", PR },
-        { "ann.cole@googlemail.com",     PR, "anncole@gmail.com", PR },
-        { "anncole@gmail.com",           PR, "anncole@gmail.com", 0 },
-        { "ann.cole+x@outlook.com",      PR, "ann.cole@outlook.com", PR },
-        { "ann+x@hotmail.com",           PR, "ann@hotmail.com", PR },
-        { "ann+x@icloud.com",            PR, "ann@icloud.com", PR },
-        { "ann.cole+x@web.de",           PR, "ann.cole+x@web.de", 0 },
+        { "Ann.Cole+crm@GMail.com",      PR, "anncole@gmail.com", PR | FM },
+        { "a.n.n.cole@gmail.com",        PR, "anncole@gmail.com", PR | FM },
+        { "ann.cole@googlemail.com",     PR, "anncole@gmail.com", PR | FM },
+        { "anncole@gmail.com",           PR, "anncole@gmail.com", FM },
+        { "ann.cole+x@outlook.com",      PR, "ann.cole@outlook.com", PR | FM },
+        { "ann+x@hotmail.com",           PR, "ann@hotmail.com", PR | FM },
+        { "ann+x@icloud.com",            PR, "ann@icloud.com", PR | FM },
+        { "ann.cole+x@web.de",           PR, "ann.cole+x@web.de", FM },
         { "ann.cole+x@firma.de",         PR, "ann.cole+x@firma.de", 0 },
         { "ann+x@gmail.com.evil.example", PR, "ann+x@gmail.com.evil.example", 0 },
-        { "+x@gmail.com",                PR, "+x@gmail.com", 0 },
-        { "info+x@gmail.com",            PR, "info@gmail.com", PR | EMAIL_ROLE },
+        { "+x@gmail.com",                PR, "+x@gmail.com", FM },
+        { "info+x@gmail.com",            PR, "info@gmail.com", PR | EMAIL_ROLE | FM },
     };
     CHECK_CASES(cases);
+}
+
+/* Private addresses: the free-mail providers, whatever the case; an employer's is not. */
+TEST(freemail)
+{
+    static const struct email_case cases[] = {
+        { "Jan.Berg@GMX.DE",             0,  "jan.berg@gmx.de", FM },
+        { "jberg@t-online.de",           0,  "jberg@t-online.de", FM },
+        { "j.berg@comcast.net",          0,  "j.berg@comcast.net", FM },
+        { "j.berg@berg-gmbh.de",         0,  "j.berg@berg-gmbh.de", 0 },
+        { "j.berg@gmx.de.example",       0,  "j.berg@gmx.de.example", 0 },
+    };
+    CHECK_CASES(cases);
+#undef FM
 }
 
 TEST(appends_and_respects_the_cap)
@@ -236,6 +251,7 @@ int main(void)
     RUN(length_limits);
     RUN(roles);
     RUN(provider_rules);
+    RUN(freemail);
     RUN(appends_and_respects_the_cap);
     return test_report();
 }

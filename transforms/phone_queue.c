@@ -279,7 +279,13 @@ enum cm_status phone_queue_finish(struct phone_queue *q, int threads, phone_resu
         const struct result *r = result_at(q, i);
         fn(ctx, entry_at(q, i)->rec, &r->norm, r->flags);
     }
-    /* empty again (the chunks stay for reuse) */
+    /* empty again; the chunks go (the matcher needs the memory next) */
+    for (size_t c = 0; c < MAX_CHUNKS && q->chunk[c]; c++) {
+        free(q->chunk[c]);
+        free(q->res[c]);
+        q->chunk[c] = NULL;
+        q->res[c] = NULL;
+    }
     q->n = 0;
     q->long_len = 0;
     atomic_store(&q->published, 0);

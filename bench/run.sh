@@ -255,7 +255,7 @@ if [ -n "$match_missing" ]; then
     [ "${BENCH_ONLY:-}" = match ] && exit 1
 else
     [ -x build/bench/gen_multi ] || make -j2 build/bench/gen_multi >/dev/null
-    febrl=../shared/data/febrl
+    febrl=${FEBRL_DIR:-../shared/data/febrl}    # the public Febrl data sets, where they are
     persons=${BENCH_MATCH_PERSONS:-100000}
     { echo "| data set | records | resolver | precision | recall | F1 | seconds (median) | peak RSS |"
       echo "|---|---:|---|---:|---:|---:|---:|---:|"; } >"$out/match.md"

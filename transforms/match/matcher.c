@@ -714,12 +714,6 @@ static enum cm_status train_m(struct matcher *x, const struct block_samples *sam
         if (rc)
             return rc;
         double weight = mi.lambda * (double)n;
-        if (getenv("CRMERGE_DEBUG_TRAIN"))
-            fprintf(stderr, "train %-40s n=%zu lambda=%.3f given.exact=%.3f family.exact=%.3f "
-                    "family.diff=%.3f email.exact=%.3f street.exact=%.3f fixed=%x\n",
-                    x->passes[i].name, n, mi.lambda, mi.m[CMP_GIVEN][GIVEN_EXACT],
-                    mi.m[CMP_FAMILY][FAMILY_EXACT], mi.m[CMP_FAMILY][FAMILY_DIFFERENT],
-                    mi.m[CMP_EMAIL][EMAIL_EXACT], mi.m[CMP_STREET][LV_EXACT], fixed);
         for (int c = 0; c < CMP_COUNT; c++) {
             if (fixed & 1u << c)
                 continue;

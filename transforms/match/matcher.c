@@ -406,7 +406,9 @@ struct weighed {
     uint8_t level[CMP_COUNT];
     double where_damping;        /* bits taken off the address fields' sum (they overlap) */
     const char *rule;            /* the rule that vetoed or capped it */
-    int capped;                  /* 1: may be reviewed, never merged (same-source rule) */
+    int capped;                  /* a rule keeps the pair from merging: 1 a person may review
+                                    it (when it would have merged), 2 two people (household,
+                                    colleagues): kept apart, not queued */
 };
 
 /* Term frequencies of a field held by fewer records say more about the duplicates than
@@ -505,7 +507,7 @@ static void weigh_levels(const struct matcher *x, uint32_t a, uint32_t b,
          * alone, lets such a pair merge. (A register of names, addresses and birth
          * dates, with none of those, is left to the weights.) */
         out->rule = "different given names: a shared address, phone, company or mailbox alone does not merge";
-        out->capped = 1;
+        out->capped = 2;
     } else if (x->rule_household && out->level[CMP_FAMILY] == FAMILY_DIFFERENT &&
                out->level[CMP_EMAIL] != EMAIL_EXACT &&
                !(out->level[CMP_BIRTH] >= BIRTH_EXACT && out->level[CMP_BIRTH] < BIRTH_DIFFERENT) &&
@@ -514,7 +516,7 @@ static void weigh_levels(const struct matcher *x, uint32_t a, uint32_t b,
          * different. A married name keeps its own e-mail: that, or a birth date, lets
          * the pair merge. */
         out->rule = "different family names: a shared address, phone or company alone does not merge";
-        out->capped = 1;
+        out->capped = 2;
     } else if (x->rule_private_emails && x->contact_data && out->level[CMP_EMAIL] == EMAIL_DIFFERENT &&
                (out->level[CMP_PHONE] == LV_EXACT ||
                 (out->level[CMP_HOUSE] == LV_EXACT && out->level[CMP_STREET] == LV_EXACT)) &&
@@ -523,7 +525,7 @@ static void weigh_levels(const struct matcher *x, uint32_t a, uint32_t b,
         /* one name, one home, two private addresses of their own: parent and child (the
          * same person's work and private addresses do not count here) */
         out->rule = "one home and two private e-mail addresses: a parent and child look like this";
-        out->capped = 1;
+        out->capped = 2;
     } else if (x->rule_household && x->contact_data && other <= 0) {
         /* contact data where two records have nothing but names in common: namesakes
          * look the same */
@@ -561,9 +563,13 @@ static double probability(double w)
 static enum pair_decision decide(const struct matcher *x, const struct weighed *p)
 {
     double prob = probability(p->total);
-    if (prob >= x->match_threshold && !p->capped)
+    if (p->capped == 2)
+        return PAIR_NONMATCH;
+    if (p->capped)
+        return prob >= x->match_threshold ? PAIR_REVIEW : PAIR_NONMATCH;
+    if (prob >= x->match_threshold)
         return PAIR_MATCH;
-    if (prob >= x->review_threshold || (p->capped && prob >= x->match_threshold))
+    if (prob >= x->review_threshold)
         return PAIR_REVIEW;
     return PAIR_NONMATCH;
 }

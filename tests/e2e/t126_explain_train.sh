@@ -27,7 +27,7 @@ check_grep "the waterfall names given_name with its level and the running total"
     '^given_name +jaro_winkler>=0\.92 +\+[0-9.]+ += \+[0-9.]+$' cat "$tmpdir/merge.out"
 check_grep "... family_name" '^family_name +exact +\+[0-9.]+' cat "$tmpdir/merge.out"
 check_grep "... a total and its probability" '^total +\+[0-9.]+ +probability 1\.0+$' cat "$tmpdir/merge.out"
-check_grep "... decision: match" '^decision: match \(match at >= 0\.7' cat "$tmpdir/merge.out"
+check_grep "... decision: match" '^decision: match \(match at >= 0\.8' cat "$tmpdir/merge.out"
 check_grep "... the blocking passes that met" '^blocking: met in .*street\+house_number\+postal_code' \
     cat "$tmpdir/merge.out"
 check_grep "... clusters: same customer" '^clusters: same customer \(0 and 0\)$' cat "$tmpdir/merge.out"

@@ -186,7 +186,7 @@ static enum cm_status configure(struct matcher *x, const struct resolve_config *
             x->cmp.enabled |= 1u << c;
         }
     }
-    rc = get_prob(m, "match_threshold", 0.7, &x->match_threshold, err);
+    rc = get_prob(m, "match_threshold", 0.8, &x->match_threshold, err);
     if (!rc) rc = get_prob(m, "review_threshold", 0.3, &x->review_threshold, err);
     if (!rc) rc = get_prob(m, "cluster_threshold", x->match_threshold, &x->cluster_threshold, err);
     if (!rc && m && json_object_get(m, "prior"))

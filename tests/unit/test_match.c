@@ -303,6 +303,38 @@ TEST(household_rule_keeps_colleagues_apart)
     profile_store_free(&s);
 }
 
+/* Father and son: one name, one home, one phone, "Sr." on one record, their own
+ * e-mails. Kept apart, with the rule said. */
+TEST(parent_and_child_kept_apart)
+{
+    struct contact c[] = {
+        person("1", "John", "Smith", "john.smith@gmail.com", "Main St 1", "Springfield"),
+        person("2", "John", "Smith", "jsmith.sr@aol.com", "Main St 1", "Springfield"),
+        person("3", "Mary", "Jones", "mary@jones.example", "Elm Ave 3", "Shelbyville"),
+    };
+    c[1].suffix = "Sr.";
+    for (int i = 0; i < 3; i++) {
+        c[i].phones[0].number = i < 2 ? "+1 217 555 0111" : "+1 217 555 0999";
+        c[i].nphones = 1;
+    }
+    struct profile_store s;
+    store_of(&s, c, 3);
+    const struct resolver_ops *ops = resolver_find("fellegi_sunter");
+    char err[CM_ERRBUF] = "";
+    struct resolve_config cfg = { NULL, "match", NULL, 1 };
+    void *r = NULL;
+    CHECK_INT(ops->xNew(&cfg, &r, err), CM_OK);
+    uint32_t cl[3];
+    CHECK_INT(ops->xResolve(r, &s, cl, NULL, err), CM_OK);
+    CHECK(cl[0] != cl[1]);
+    struct buf b = BUF_INIT(0);
+    CHECK_INT(ops->xExplain(r, &s, 0, 1, cl, &b, err), CM_OK);
+    CHECK(strstr(b.data, "rule: one home, one name, Jr. or Sr.") != NULL);
+    buf_free(&b);
+    ops->xFree(r);
+    profile_store_free(&s);
+}
+
 TEST(config_errors_name_the_key)
 {
     const struct resolver_ops *ops = resolver_find("fellegi_sunter");
@@ -434,6 +466,7 @@ int main(void)
     RUN(cluster_repair_breaks_a_weak_chain_and_respects_cannot_link);
     RUN(overrides_always_win);
     RUN(household_rule_keeps_colleagues_apart);
+    RUN(parent_and_child_kept_apart);
     RUN(config_errors_name_the_key);
     RUN(febrl_dataset1_accuracy_and_threads);
     return test_report();

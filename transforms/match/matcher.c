@@ -526,6 +526,14 @@ static void weigh_levels(const struct matcher *x, uint32_t a, uint32_t b,
          * same person's work and private addresses do not count here) */
         out->rule = "one home and two private e-mail addresses: a parent and child look like this";
         out->capped = 2;
+    } else if (x->rule_household && x->contact_data &&
+               out->level[CMP_SUFFIX] == SUFFIX_ONE_SIDE && out->level[CMP_EMAIL] != EMAIL_EXACT &&
+               (out->level[CMP_PHONE] == LV_EXACT ||
+                (out->level[CMP_HOUSE] == LV_EXACT && out->level[CMP_STREET] == LV_EXACT))) {
+        /* a Jr. or Sr. on one record, one home, no e-mail in common: a father and son
+         * are two people; the same man's records share an address */
+        out->rule = "one home, one name, Jr. or Sr. on one: parent and child look like this";
+        out->capped = 2;
     } else if (x->rule_household && x->contact_data && other <= 0) {
         /* contact data where two records have nothing but names in common: namesakes
          * look the same */

@@ -569,6 +569,14 @@ enum cm_status block_pairs(const struct profile_store *s, const struct block_pas
         total += j.bufs[i].n;
     uint64_t *all = j.rc ? NULL : malloc((total ? total : 1) * sizeof *all);
     size_t n = 0;
+    for (size_t i = 0; s->truth_person && i < npasses; i++) {
+        size_t t = 0;           /* what each pass finds of the truth, before merging */
+        for (size_t k = 0; k < j.bufs[i].n; k++) {
+            uint32_t a = s->truth_person[j.bufs[i].v[k] >> 32];
+            t += a != UINT32_MAX && a == s->truth_person[(uint32_t)j.bufs[i].v[k]];
+        }
+        st->pass[i].true_pairs = t;
+    }
     for (size_t i = 0; i < npasses; i++) {
         if (all && j.bufs[i].n)
             memcpy(all + n, j.bufs[i].v, j.bufs[i].n * sizeof *all);
@@ -685,10 +693,13 @@ json_t *block_stats_json(const struct block_pass *passes, const struct block_sta
         for (size_t c = 0; c < p->ncapped_shown; c++)
             json_array_append_new(capped, json_pack("{s:s, s:I}", "key", p->capped[c].key,
                                                     "records", (json_int_t)p->capped[c].records));
-        json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:I, s:I, s:o}",
+        json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:o}",
             "pass", passes[i].name, "records_keyed", (json_int_t)p->keyed,
             "pairs", (json_int_t)p->pairs, "capped_blocks", (json_int_t)p->capped_blocks,
-            "capped_records", (json_int_t)p->capped_records, "biggest_capped", capped));
+            "capped_records", (json_int_t)p->capped_records, "biggest_capped", capped);
+        if (o && st->with_truth)
+            json_object_set_new(o, "true_pairs", json_integer((json_int_t)p->true_pairs));
+        json_array_append_new(list, o);
     }
     json_t *j = json_pack("{s:o, s:I, s:f}", "passes", list, "pairs", (json_int_t)st->pairs,
                           "reduction_ratio", st->reduction_ratio);

@@ -51,6 +51,7 @@ struct block_capped {            /* a block that was too big */
 struct block_pass_stats {
     size_t keyed;                /* records with a key in this pass */
     size_t pairs;                /* pairs it produced (before merging with other passes) */
+    size_t true_pairs;           /* with a truth: pairs of one person among them */
     size_t capped_blocks, capped_records;
     struct block_capped capped[BLOCK_CAPPED_SHOWN];   /* the biggest, largest first */
     size_t ncapped_shown;

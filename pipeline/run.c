@@ -417,13 +417,18 @@ enum cm_status pipeline_run(const struct config *cfg, const struct run_options *
         rc = cm_fail(err, CM_ERR_IO, "cannot create the spill files");
         goto done;
     }
+    /* the source's default_country, else its layout's (the store copies the code) */
+    char (*layout_country)[3] = calloc(cfg->nsources ? cfg->nsources : 1, sizeof *layout_country);
+    if (!layout_country)
+        rc = cm_fail(err, CM_ERR_NOMEM, "out of memory");
     for (size_t i = 0; !rc && i < cfg->nsources; i++) {
         rc = source_opt_bool(&cfg->sources[i], "allow_partial", 0, &partial_ok[i], err);
         if (!rc)
-            rc = source_opt_string(&cfg->sources[i], "default_country", NULL, &countries[i], err);
+            rc = extract_default_country(&cfg->sources[i], &countries[i], layout_country[i], err);
         names[i] = cfg->sources[i].name;
     }
     if (!rc) rc = profile_store_init(&r.store, NULL, names, countries, cfg->nsources, err);
+    free(layout_country);
     if (!rc) rc = resolver_for(cfg->match, &ops, err);
     char model_path[4096] = "";
     if (!rc) rc = resolve_model_path(cfg, model_path, sizeof model_path, err);

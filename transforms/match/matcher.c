@@ -626,9 +626,10 @@ static double cluster_weight(void *ctx, uint32_t a, uint32_t b)
     const struct matcher *x = ctx;
     struct weighed w;
     weigh(x, a, b, &w);
-    /* a pair a rule keeps from merging (different given names at one address, ...)
-     * does not end in one cluster through others either */
-    return w.capped ? -INFINITY : w.total;
+    /* a pair a rule says is two people (different given names at one address, ...)
+     * does not end in one cluster through others either; a pair that merely has too
+     * little to merge on its own (only the names agree) may, through stronger links */
+    return w.capped == 2 ? -INFINITY : w.total;
 }
 
 /* ---- evidence ------------------------------------------------------------------- */

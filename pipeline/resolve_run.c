@@ -7,13 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "pipeline/buf.h"
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "pipeline/clock.h"
 
 /* The resolver `--method NAME` names, or CM_ERR_USAGE with the known ones (resolver_for
  * knows them; its message names the config key, this one the option). */

@@ -18,6 +18,7 @@
 #include "connectors/pg/pg_publish.h"
 #include "connectors/pg/pg_target.h"
 #include "pipeline/arena.h"
+#include "pipeline/clock.h"
 #include "pipeline/extract.h"
 #include "pipeline/hash.h"
 #include "pipeline/resolve_run.h"
@@ -39,13 +40,6 @@ struct run_ctx {
     const struct source *carrying;   /* the source carry_record is replaying */
     struct arena carry_arena;
 };
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static enum cm_status on_contact(void *ctx, const struct source *src,
                                  const struct contact *c, const char *json, size_t json_len,

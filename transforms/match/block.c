@@ -408,12 +408,14 @@ static uint64_t sort_key(const struct profile_store *s, const struct block_pass 
     return k;
 }
 
-static enum cm_status run_pass(const struct profile_store *s, const struct block_pass *p,
-                               struct pairbuf *out, struct block_pass_stats *st)
+/* Every record's keys of pass p (for a sorted pass its sort key), sorted by key then
+ * record: *out (malloc'd) and *n; *keyed counts the records with a key. */
+static enum cm_status pass_keys(const struct profile_store *s, const struct block_pass *p,
+                                struct keyed_rec **out, size_t *n, size_t *keyed)
 {
-    memset(st, 0, sizeof *st);
-    size_t cap = s->n * (p->window ? 1 : 4) + 1;
-    struct keyed_rec *k = malloc(cap * sizeof *k);
+    *out = NULL;
+    *n = *keyed = 0;
+    struct keyed_rec *k = malloc((s->n * (p->window ? 1 : 4) + 1) * sizeof *k);
     if (!k)
         return CM_ERR_NOMEM;
     size_t nk = 0;
@@ -423,17 +425,34 @@ static enum cm_status run_pass(const struct profile_store *s, const struct block
             if (part_values(s, &s->profile[r], p->part[0], v) == 0)
                 continue;
             k[nk++] = (struct keyed_rec){ sort_key(s, p, r), r, 0 };
-            st->keyed++;
+            (*keyed)++;
             continue;
         }
         uint64_t keys[4];
         uint8_t choice[4][BLOCK_MAX_PARTS];
-        int n = record_keys(s, p, r, keys, choice);
-        for (int i = 0; i < n; i++)
+        int nr = record_keys(s, p, r, keys, choice);
+        for (int i = 0; i < nr; i++)
             k[nk++] = (struct keyed_rec){ keys[i], r, 0 };
-        st->keyed += n > 0;
+        *keyed += nr > 0;
     }
-    enum cm_status rc = radix_sort_keyed(k, nk);
+    if (radix_sort_keyed(k, nk)) {
+        free(k);
+        return CM_ERR_NOMEM;
+    }
+    *out = k;
+    *n = nk;
+    return CM_OK;
+}
+
+static enum cm_status run_pass(const struct profile_store *s, const struct block_pass *p,
+                               struct pairbuf *out, struct block_pass_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    struct keyed_rec *k;
+    size_t nk;
+    enum cm_status rc = pass_keys(s, p, &k, &nk, &st->keyed);
+    if (rc)
+        return rc;
     size_t before = out->n;
     if (!rc && p->window) {
         for (size_t i = 0; !rc && i < nk; i++) {
@@ -471,23 +490,14 @@ static enum cm_status run_pass(const struct profile_store *s, const struct block
 enum cm_status block_groups(const struct profile_store *s, const struct block_pass *p,
                             block_group_fn *fn, void *ctx, char *err)
 {
-    struct keyed_rec *k = malloc((s->n * 4 + 1) * sizeof *k);
+    struct keyed_rec *k;
+    size_t nk, keyed;
     uint32_t *recs = malloc((s->n + 1) * sizeof *recs);
-    if (!k || !recs) {
-        free(k);
+    enum cm_status rc = recs ? pass_keys(s, p, &k, &nk, &keyed) : CM_ERR_NOMEM;
+    if (rc) {
         free(recs);
-        return cm_fail(err, CM_ERR_NOMEM, "out of memory for blocking");
+        return cm_fail(err, rc, "out of memory for blocking");
     }
-    size_t nk = 0;
-    for (uint32_t r = 0; r < s->n; r++) {
-        uint64_t keys[4];
-        uint8_t choice[4][BLOCK_MAX_PARTS];
-        int n = record_keys(s, p, r, keys, choice);
-        for (int i = 0; i < n; i++)
-            k[nk++] = (struct keyed_rec){ keys[i], r, 0 };
-    }
-    enum cm_status rc = radix_sort_keyed(k, nk) ? cm_fail(err, CM_ERR_NOMEM, "out of memory "
-                                                          "sorting blocking keys") : CM_OK;
     for (size_t i = 0; !rc && i < nk; ) {
         size_t j = i + 1, n = 1;
         recs[0] = k[i].rec;

@@ -113,14 +113,12 @@ static int swapped_names(const struct profile_store *s, const struct match_profi
 static int one_part_of_other(struct text x, struct text y);
 
 static uint8_t cmp_given(const struct profile_store *s, const struct match_profile *a,
-                         const struct match_profile *b, uint64_t *tf)
+                         const struct match_profile *b)
 {
     if (!a->given || !b->given)
         return LV_MISSING;
-    if (same_id(a->given, a->given_plain, b->given, b->given_plain)) {
-        *tf = a->given == b->given ? a->given : (a->given_plain ? a->given_plain : a->given);
+    if (same_id(a->given, a->given_plain, b->given, b->given_plain))
         return GIVEN_EXACT;
-    }
     int swap = swapped_names(s, a, b);
     if (swap)
         return swap == 2 ? GIVEN_SWAPPED : GIVEN_HALF_SWAPPED;
@@ -171,14 +169,12 @@ static int one_part_of_other(struct text x, struct text y)
 }
 
 static uint8_t cmp_family(const struct profile_store *s, const struct match_profile *a,
-                          const struct match_profile *b, uint64_t *tf)
+                          const struct match_profile *b)
 {
     if (!a->family || !b->family)
         return LV_MISSING;
-    if (same_id(a->family, a->family_plain, b->family, b->family_plain)) {
-        *tf = a->family == b->family ? a->family : (a->family_plain ? a->family_plain : a->family);
+    if (same_id(a->family, a->family_plain, b->family, b->family_plain))
         return FAMILY_EXACT;
-    }
     int swap = swapped_names(s, a, b);
     if (swap)
         return swap == 2 ? FAMILY_SWAPPED : FAMILY_HALF_SWAPPED;
@@ -238,14 +234,12 @@ static uint8_t cmp_code(const struct profile_store *s, uint32_t a, uint32_t b)
 
 /* exact / Jaro–Winkler bands / different. nbands thresholds, descending. */
 static uint8_t cmp_text(const struct profile_store *s, uint32_t a, uint32_t b,
-                        const double *band, int nbands, uint64_t *tf)
+                        const double *band, int nbands)
 {
     if (!a || !b)
         return LV_MISSING;
-    if (a == b) {
-        *tf = a;
+    if (a == b)
         return LV_EXACT;
-    }
     struct text ta = text_of(s, a), tb = text_of(s, b);
     double jw = jaro_winkler(ta.s, ta.len, tb.s, tb.len);
     for (int i = 0; i < nbands; i++) {
@@ -277,7 +271,7 @@ static int local_is_name(const struct profile_store *s, const char *local, size_
 }
 
 static uint8_t cmp_email(const struct profile_store *s, const struct match_profile *a,
-                         const struct match_profile *b, uint64_t *tf)
+                         const struct match_profile *b)
 {
     int any_a = 0, any_b = 0, role_shared = 0, local = 0;
     double best = 0;
@@ -296,10 +290,8 @@ static uint8_t cmp_email(const struct profile_store *s, const struct match_profi
                 role_shared |= ea == eb;
                 continue;
             }
-            if (ea == eb) {
-                *tf = ea;
+            if (ea == eb)
                 return EMAIL_EXACT;
-            }
             struct text ta = text_of(s, ea), tb = text_of(s, eb);
             const char *at_a = strchr(ta.s, '@'), *at_b = strchr(tb.s, '@');
             if (at_a && at_b && at_a - ta.s == at_b - tb.s && at_a - ta.s >= 4 &&
@@ -332,8 +324,7 @@ static int digits(uint64_t v)
     return n;
 }
 
-static uint8_t cmp_phone(const struct match_profile *a, const struct match_profile *b,
-                         uint64_t *tf)
+static uint8_t cmp_phone(const struct match_profile *a, const struct match_profile *b)
 {
     int any = 0, last7 = 0;
     for (int i = 0; i < PROFILE_PHONES; i++) {
@@ -343,10 +334,8 @@ static uint8_t cmp_phone(const struct match_profile *a, const struct match_profi
             if (!b->phone[j])
                 continue;
             any = 1;
-            if (a->phone[i] == b->phone[j]) {
-                *tf = a->phone[i];
+            if (a->phone[i] == b->phone[j])
                 return LV_EXACT;
-            }
             if (a->phone[i] % 10000000u == b->phone[j] % 10000000u &&
                 digits(a->phone[i]) == digits(b->phone[j]))
                 last7 = 1;
@@ -360,32 +349,30 @@ void compare_pair(const struct profile_store *s, const struct compare_options *o
 {
     static const double jw92_84[] = { 0.92, 0.84 }, jw90[] = { 0.90 };
     const struct match_profile *a = &s->profile[ra], *b = &s->profile[rb];
-    uint64_t tf[CMP_COUNT] = { 0 };
     uint32_t on = o ? o->enabled : ~0u;
     memset(level, 0, CMP_COUNT);
-    if (on & 1u << CMP_GIVEN)   level[CMP_GIVEN] = cmp_given(s, a, b, &tf[CMP_GIVEN]);
-    if (on & 1u << CMP_FAMILY)  level[CMP_FAMILY] = cmp_family(s, a, b, &tf[CMP_FAMILY]);
+    if (on & 1u << CMP_GIVEN)   level[CMP_GIVEN] = cmp_given(s, a, b);
+    if (on & 1u << CMP_FAMILY)  level[CMP_FAMILY] = cmp_family(s, a, b);
     if (on & 1u << CMP_BIRTH)   level[CMP_BIRTH] = cmp_birth(a->birth_date, b->birth_date);
     if (on & 1u << CMP_HOUSE)   level[CMP_HOUSE] = cmp_code(s, a->house_number, b->house_number);
     if (on & 1u << CMP_STREET)
-        level[CMP_STREET] = cmp_text(s, a->street, b->street, jw92_84, 2, &tf[CMP_STREET]);
+        level[CMP_STREET] = cmp_text(s, a->street, b->street, jw92_84, 2);
     if (on & 1u << CMP_EXTRA)
-        level[CMP_EXTRA] = cmp_text(s, a->address_extra, b->address_extra, jw90, 1,
-                                    &tf[CMP_EXTRA]);
+        level[CMP_EXTRA] = cmp_text(s, a->address_extra, b->address_extra, jw90, 1);
     if (on & 1u << CMP_CITY)
-        level[CMP_CITY] = cmp_text(s, a->city, b->city, jw92_84, 2, &tf[CMP_CITY]);
+        level[CMP_CITY] = cmp_text(s, a->city, b->city, jw92_84, 2);
     if (on & 1u << CMP_POSTAL)  level[CMP_POSTAL] = cmp_code(s, a->postal_code, b->postal_code);
     if ((on & 1u << CMP_REGION) && a->region && b->region)
         level[CMP_REGION] = a->region == b->region ? LV_EXACT : 2;
-    if (on & 1u << CMP_EMAIL)   level[CMP_EMAIL] = cmp_email(s, a, b, &tf[CMP_EMAIL]);
-    if (on & 1u << CMP_PHONE)   level[CMP_PHONE] = cmp_phone(a, b, &tf[CMP_PHONE]);
+    if (on & 1u << CMP_EMAIL)   level[CMP_EMAIL] = cmp_email(s, a, b);
+    if (on & 1u << CMP_PHONE)   level[CMP_PHONE] = cmp_phone(a, b);
     if (on & 1u << CMP_COMPANY)
-        level[CMP_COMPANY] = cmp_text(s, a->company, b->company, jw90, 1, &tf[CMP_COMPANY]);
+        level[CMP_COMPANY] = cmp_text(s, a->company, b->company, jw90, 1);
     if ((on & 1u << CMP_SUFFIX) && (a->suffix || b->suffix) && a->given && b->given)
         level[CMP_SUFFIX] = !a->suffix || !b->suffix ? SUFFIX_ONE_SIDE
                           : a->suffix == b->suffix ? SUFFIX_SAME : SUFFIX_DIFFERENT;
     if (tf_value)
-        memcpy(tf_value, tf, sizeof tf);
+        compare_tf_values(s, ra, rb, level, tf_value);
 }
 
 void compare_tf_values(const struct profile_store *s, uint32_t ra, uint32_t rb,

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "pipeline/clock.h"
 #include "pipeline/hash.h"
 #include "transforms/match/block.h"
 #include "transforms/match/cluster.h"
@@ -53,16 +54,9 @@ struct matcher {
     size_t nmust, ncannot;
     struct block_stats bstats;
     struct cluster_stats cstats;
-    size_t pairs, matched, review, vetoed, review_by_rule, split_pairs, trained_sample;
+    size_t pairs, matched, review, vetoed, review_by_rule, split_pairs;
     double t_block, t_compare, t_train, t_score, t_cluster;
 };
-
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static double logit2(double p)
 {
@@ -604,18 +598,25 @@ static void compare_chunk(void *ctx, size_t begin, size_t end, int worker)
     }
 }
 
+/* The weight of candidate pair i from the levels the compare pass packed into codes[i]
+ * (no string is compared again). */
+static void weigh_coded(const struct pass_ctx *p, size_t i, struct weighed *w)
+{
+    uint32_t a = (uint32_t)(p->pairs[i] >> 32), b = (uint32_t)p->pairs[i];
+    uint64_t tfv[CMP_COUNT];
+    for (int c = 0; c < CMP_COUNT; c++)
+        w->level[c] = (uint8_t)cmp_level_of(p->codes[i], c);
+    compare_tf_values(p->x->s, a, b, w->level, tfv);
+    weigh_levels(p->x, a, b, tfv, w);
+}
+
 static void score_chunk(void *ctx, size_t begin, size_t end, int worker)
 {
     (void)worker;
     struct pass_ctx *p = ctx;
     for (size_t i = begin; i < end; i++) {
         struct weighed w;
-        uint32_t a = (uint32_t)(p->pairs[i] >> 32), b = (uint32_t)p->pairs[i];
-        uint64_t tfv[CMP_COUNT];
-        for (int c = 0; c < CMP_COUNT; c++)
-            w.level[c] = (uint8_t)cmp_level_of(p->codes[i], c);
-        compare_tf_values(p->x->s, a, b, w.level, tfv);
-        weigh_levels(p->x, a, b, tfv, &w);
+        weigh_coded(p, i, &w);
         p->weight[i] = (float)w.total;
         p->decision[i] = (uint8_t)decide(p->x, &w) | (w.rule ? 0x80 : 0);
     }
@@ -662,17 +663,18 @@ static enum cm_status report_pairs(struct matcher *x, const struct pass_ctx *p, 
         if (d != PAIR_MATCH && d != PAIR_REVIEW)
             continue;
         uint32_t a = (uint32_t)(p->pairs[i] >> 32), b = (uint32_t)p->pairs[i];
-        struct weighed w;
-        weigh(x, a, b, &w);
-        const char *rule = w.rule;
         enum pair_decision decision = (enum pair_decision)d;
-        if (decision == PAIR_MATCH && cluster_of[a] != cluster_of[b]) {
+        int kept_apart = decision == PAIR_MATCH && cluster_of[a] != cluster_of[b];
+        if (kept_apart) {
             decision = PAIR_REVIEW;      /* accepted, then kept apart by the repair */
-            rule = "kept apart by clustering: a weak link between stronger groups";
             x->split_pairs++;
         }
         if (!sink || !sink->on_pair)
             continue;
+        struct weighed w;
+        weigh_coded(p, i, &w);
+        const char *rule = kept_apart ? "kept apart by clustering: a weak link between stronger "
+                                        "groups" : w.rule;
         rc = evidence_json(&w, &ev);
         if (rc) {
             rc = cm_fail(err, rc, "out of memory for evidence");
@@ -704,7 +706,6 @@ static enum cm_status train_m(struct matcher *x, const struct block_samples *sam
     double msum[CMP_COUNT][CMP_MAX_LEVELS], wsum[CMP_COUNT];
     memset(msum, 0, sizeof msum);
     memset(wsum, 0, sizeof wsum);
-    size_t trained = 0;
     for (size_t i = 0; i < x->npasses; i++) {
         size_t n = samples->n[i];
         if (n < TRAIN_MIN_PAIRS)
@@ -736,7 +737,6 @@ static enum cm_status train_m(struct matcher *x, const struct block_samples *sam
                 msum[c][l] += weight * mi.m[c][l];
             wsum[c] += weight;
         }
-        trained += n;
     }
     (void)s;
     for (int c = 0; c < CMP_COUNT; c++) {
@@ -745,7 +745,6 @@ static enum cm_status train_m(struct matcher *x, const struct block_samples *sam
         for (int l = 1; l < cmp_defs[c].nlevels; l++)
             x->model.m[c][l] = msum[c][l] / wsum[c];
     }
-    x->trained_sample = trained;
     return CM_OK;
 }
 
@@ -771,7 +770,7 @@ static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_
     }
     x->contact_data = s->n && with_contact * 10 >= s->n * 3;      /* 30% or more */
 
-    double t0 = seconds();
+    double t0 = now_seconds();
     uint64_t *pairs = NULL;
     size_t npairs = 0;
     struct block_samples samples;
@@ -789,7 +788,7 @@ static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_
             free(samples.pair[i]);
         return rc;
     }
-    double t1 = seconds();
+    double t1 = now_seconds();
     x->t_block = t1 - t0;
 
     struct pass_ctx p = { x, pairs, NULL, NULL, NULL };
@@ -804,7 +803,7 @@ static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_
         goto done;
     }
     parallel_for(npairs, x->threads, compare_chunk, &p);
-    double t2 = seconds();
+    double t2 = now_seconds();
     x->t_compare = t2 - t1;
 
     if (!x->model_loaded) {
@@ -830,7 +829,7 @@ static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_
     }
     if (x->prior > 0)
         x->model.lambda = x->prior;
-    double t3 = seconds();
+    double t3 = now_seconds();
     x->t_train = t3 - t2;
 
     if (x->use_tf) {
@@ -841,7 +840,7 @@ static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_
             goto done;
     }
     parallel_for(npairs, x->threads, score_chunk, &p);
-    double t4 = seconds();
+    double t4 = now_seconds();
     x->t_score = t4 - t3;
 
     /* accepted pairs and must-links (overrides, repeated source keys) to clustering */
@@ -874,7 +873,7 @@ static enum cm_status fs_resolve(void *r, const struct profile_store *s, uint32_
     }
     struct cluster_options co = { logit2(x->cluster_threshold), x->repair_max };
     rc = cluster_records(s->n, edges, nedges, cluster_weight, x, &co, cluster_of, &x->cstats, err);
-    double t5 = seconds();
+    double t5 = now_seconds();
     x->t_cluster = t5 - t4;
     if (!rc)
         rc = report_pairs(x, &p, npairs, cluster_of, sink, err);
@@ -976,13 +975,6 @@ static enum cm_status fs_explain(void *r, const struct profile_store *s, uint32_
 static json_t *fs_model(void *r)
 {
     return model_to_json(&((struct matcher *)r)->model);
-}
-
-/* For development tools: the same as the xModel slot. */
-json_t *fellegi_sunter_model_json(void *r);
-json_t *fellegi_sunter_model_json(void *r)
-{
-    return fs_model(r);
 }
 
 static void fs_free(void *r)

@@ -191,6 +191,24 @@ enum cm_status resolve_run_resolve(struct resolve_run *rr, char *err)
     return CM_OK;
 }
 
+/* Close a file written as tmp and rename it to path, unless writing already failed;
+ * 1 (tmp removed, *saved the errno that says why) when anything failed. */
+static int close_into_place(FILE *out, const char *tmp, const char *path, int failed,
+                            int *saved)
+{
+    if (fclose(out) != 0 && !failed) {
+        failed = 1;
+        *saved = errno;
+    }
+    if (!failed && rename(tmp, path) != 0) {
+        failed = 1;
+        *saved = errno;
+    }
+    if (failed)
+        remove(tmp);
+    return failed;
+}
+
 enum cm_status resolve_run_write_clusters(const struct resolve_run *rr, const char *path,
                                           char *err)
 {
@@ -213,18 +231,9 @@ enum cm_status resolve_run_write_clusters(const struct resolve_run *rr, const ch
             rc = CM_ERR_IO;
     }
     buf_free(&line);
-    int failed = rc != CM_OK, saved = errno;
-    if (fclose(out) != 0 && !failed) {
-        failed = 1;
-        saved = errno;
-    }
-    if (!failed && rename(tmp, path) != 0) {
-        failed = 1;
-        saved = errno;
-    }
-    if (!failed)
+    int saved = errno;
+    if (!close_into_place(out, tmp, path, rc != CM_OK, &saved))
         return CM_OK;
-    remove(tmp);
     if (rc == CM_ERR_NOMEM)
         return cm_fail(err, rc, "%s: out of memory", path);
     return cm_fail(err, CM_ERR_IO, "%s: %s", path, strerror(saved));
@@ -270,16 +279,7 @@ enum cm_status resolve_run_write_model(const struct resolve_run *rr, const char 
     int failed = fwrite(text, 1, len, out) != len || fputc('\n', out) == EOF;
     int saved = errno;
     free(text);
-    if (fclose(out) != 0 && !failed) {
-        failed = 1;
-        saved = errno;
-    }
-    if (!failed && rename(tmp, path) != 0) {
-        failed = 1;
-        saved = errno;
-    }
-    if (failed) {
-        remove(tmp);
+    if (close_into_place(out, tmp, path, failed, &saved)) {
         json_decref(j);
         return cm_fail(err, CM_ERR_IO, "%s: %s", path, strerror(saved));
     }
